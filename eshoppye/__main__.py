@@ -1,0 +1,5 @@
+import sys
+
+from eshoppye.cli import main
+
+sys.exit(main())

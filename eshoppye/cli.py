@@ -1,0 +1,149 @@
+"""The ``eshoppye`` command line: train, evaluate, predict and manage models.
+
+Heavy libraries (scikit-learn, TensorFlow) are imported inside the commands, so that
+``eshoppye --help`` answers at once. Every expected failure ends in one line on stderr
+and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from eshoppye import __version__
+from eshoppye.errors import EshoppyeError
+
+TEXT_MODELS = ("text-tfidf", "text-bilstm", "text-embed")
+IMAGE_MODELS = ("image-effnet",)
+FUSION_MODELS = ("fusion-late", "fusion-concat")
+ALL_MODELS = TEXT_MODELS + IMAGE_MODELS + FUSION_MODELS
+
+
+def _data_default() -> str:
+    from eshoppye.config import default_data_dir
+
+    return str(default_data_dir())
+
+
+def _model_list(value: str) -> list[str]:
+    names = [v.strip() for v in value.split(",") if v.strip()]
+    if names == ["all"]:
+        return list(ALL_MODELS)
+    bad = [n for n in names if n not in ALL_MODELS]
+    if bad or not names:
+        raise argparse.ArgumentTypeError(
+            f"modèle inconnu: {', '.join(bad) or value!r} (choix: {', '.join(ALL_MODELS)}, all)"
+        )
+    return names
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="eshoppye",
+        description="Classification multimodale de produits Rakuten France (texte + image).",
+    )
+    p.add_argument("--version", action="version", version=f"eshoppye {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    t = sub.add_parser("train", help="entraîner des modèles sur les données du challenge")
+    t.add_argument("--data", default=None, help="dossier des données (défaut: ESHOPPYE_DATA_DIR ou data/sample)")
+    t.add_argument("--models", type=_model_list, default=list(TEXT_MODELS),
+                   help=f"liste séparée par des virgules parmi {', '.join(ALL_MODELS)} ou 'all'")
+    t.add_argument("--out", default="models", help="dossier de sortie des modèles (défaut: models/)")
+    t.add_argument("--strict", action="store_true", help="toute image manquante est une erreur")
+    t.add_argument("--limit", type=int, default=None, help="n'utiliser que N produits (essais rapides)")
+    t.add_argument("--metrics", default=None, help="fichier metrics.json à mettre à jour (défaut: reports/metrics.json)")
+    t.set_defaults(func=_cmd_train)
+
+    e = sub.add_parser("evaluate", help="évaluer des modèles entraînés (F1 pondéré officiel)")
+    e.add_argument("--data", default=None)
+    e.add_argument("--models", default="models", help="dossier des modèles (défaut: models/)")
+    e.add_argument("--out", default=None, help="fichier de sortie (défaut: reports/metrics.json)")
+    e.add_argument("--split", default="test", choices=("val", "test"))
+    e.add_argument("--strict", action="store_true")
+    e.add_argument("--limit", type=int, default=None)
+    e.set_defaults(func=_cmd_evaluate)
+
+    r = sub.add_parser("predict", help="classer des produits d'un fichier CSV")
+    r.add_argument("--models", default="models", help="dossier des modèles (défaut: models/)")
+    r.add_argument("--input", required=True, help="CSV avec designation, description?, productid?, imageid?, image_path?")
+    r.add_argument("--images", default=None, help="dossier des images (nommage du challenge)")
+    r.add_argument("--output", required=True, help="CSV de sortie")
+    r.add_argument("--only", type=_model_list, default=None, help="n'utiliser que ces modèles")
+    r.set_defaults(func=_cmd_predict)
+
+    m = sub.add_parser("models", help="registre des modèles: list, pull, verify, publish")
+    try:
+        from eshoppye.cli_models import add_subcommands
+    except ImportError:  # registry not available in this build
+        m.set_defaults(func=lambda a: _fail("registre des modèles indisponible"))
+    else:
+        add_subcommands(m)
+    return p
+
+
+def _fail(msg: str) -> int:
+    print(f"eshoppye: erreur: {msg}", file=sys.stderr)
+    return 2
+
+
+def _cmd_train(args) -> int:
+    from eshoppye.train import train_models
+
+    train_models(
+        data_dir=Path(args.data or _data_default()),
+        names=args.models,
+        out_dir=Path(args.out),
+        strict=args.strict,
+        limit=args.limit,
+        metrics_path=Path(args.metrics) if args.metrics else None,
+    )
+    return 0
+
+
+def _cmd_evaluate(args) -> int:
+    from eshoppye.evaluate import evaluate_dir
+
+    evaluate_dir(
+        data_dir=Path(args.data or _data_default()),
+        models_dir=Path(args.models),
+        out_path=Path(args.out) if args.out else None,
+        split=args.split,
+        strict=args.strict,
+        limit=args.limit,
+    )
+    return 0
+
+
+def _cmd_predict(args) -> int:
+    from eshoppye.predict import predict_file
+
+    predict_file(
+        models_dir=Path(args.models),
+        input_csv=Path(args.input),
+        output_csv=Path(args.output),
+        images_dir=Path(args.images) if args.images else None,
+        only=args.only,
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except EshoppyeError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return _fail("interrompu")
+    except MemoryError:
+        return _fail("mémoire insuffisante")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,36 @@
+"""Paths, defaults and the fixed random seed shared by every stage."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+SEED = 42
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_DATA_DIR = ROOT / "data" / "sample"
+BUNDLED_MODELS_DIR = ROOT / "models"
+REPORTS_DIR = ROOT / "reports"
+METRICS_PATH = REPORTS_DIR / "metrics.json"
+
+
+def default_data_dir() -> Path:
+    """``ESHOPPYE_DATA_DIR`` when set, else the bundled synthetic sample catalogue."""
+    env = os.environ.get("ESHOPPYE_DATA_DIR", "").strip()
+    return Path(env).expanduser() if env else SAMPLE_DATA_DIR
+
+
+def is_sample(data_dir: Path | str) -> bool:
+    """True when ``data_dir`` is the bundled synthetic catalogue."""
+    try:
+        return Path(data_dir).resolve() == SAMPLE_DATA_DIR.resolve()
+    except OSError:
+        return False
+
+
+def cache_dir() -> Path:
+    """User cache directory for downloaded models and backbone features (``ESHOPPYE_CACHE``)."""
+    env = os.environ.get("ESHOPPYE_CACHE", "").strip()
+    if env:
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME", "").strip() or str(Path.home() / ".cache")
+    return Path(base) / "eshoppye"

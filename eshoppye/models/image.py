@@ -1,0 +1,170 @@
+"""Image classifier: a small dense head on frozen EfficientNet-Lite features.
+
+The backbone (:mod:`eshoppye.image`) turns each picture into a 1280-d vector once (features are
+cached on disk by image id); this model only trains ``Dense(hidden, relu) -> Dropout ->
+Dense(n_classes, softmax)`` on those vectors, with early stopping on a seeded held-out slice of
+the training data. The trained head is saved as ``head.npz`` (plain float arrays, no pickle) and
+prediction runs the two dense layers in numpy, so loading a model never needs Keras.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from eshoppye.config import SEED
+from eshoppye.errors import EshoppyeError
+from eshoppye.models.base import Model, load_npz, register
+
+HEAD_FILE = "head.npz"
+
+
+@register
+class ImageEffnetModel(Model):
+    """Dense head with dropout on frozen EfficientNet-Lite pooled features.
+
+    ``X`` is a DataFrame with ``image_path`` and (optionally) ``imageid`` columns; rows without
+    a usable picture are ignored by ``fit`` and get NaN probabilities from ``predict_proba``.
+    A 2-D float array of precomputed backbone features is accepted as ``X`` as well.
+    """
+
+    name = "image-effnet"
+    kind = "image"
+    version = "1.0.0"
+
+    def __init__(self, variant: str = "lite0", hidden: int = 256, dropout: float = 0.3,
+                 learning_rate: float = 1e-3, epochs: int = 60, batch_size: int = 128,
+                 validation_fraction: float = 0.1, patience: int = 5, seed: int = SEED,
+                 progress: bool = True):
+        super().__init__(variant=variant, hidden=hidden, dropout=dropout, learning_rate=learning_rate,
+                         epochs=epochs, batch_size=batch_size, validation_fraction=validation_fraction,
+                         patience=patience, seed=seed, progress=progress)
+        self._head: dict[str, np.ndarray] | None = None
+
+    # -- features ------------------------------------------------------------------------------
+    def _features(self, X) -> np.ndarray:
+        if isinstance(X, np.ndarray):
+            feats = np.asarray(X, dtype=np.float32)
+            if feats.ndim != 2:
+                raise EshoppyeError("image-effnet : tableau de features 2-D attendu")
+            return feats
+        from eshoppye.image import features_for
+
+        result = features_for(X, progress=bool(self.params.get("progress", True)),
+                              variant=self.params.get("variant", "lite0"))
+        self.last_failed = result.failed
+        return result.features
+
+    # -- training ------------------------------------------------------------------------------
+    def fit(self, X, y) -> "ImageEffnetModel":
+        feats = self._features(X)
+        y = np.asarray(y).astype(np.int64)
+        if len(y) != len(feats):
+            raise EshoppyeError("image-effnet : X et y n'ont pas le même nombre de lignes")
+        ok = np.isfinite(feats).all(axis=1)
+        if ok.sum() < 2:
+            raise EshoppyeError("image-effnet : pas assez d'images lisibles pour entraîner le modèle")
+        feats, y = feats[ok], y[ok]
+        self.classes_ = np.unique(y)
+        target = np.searchsorted(self.classes_, y)
+        self.info["n_train_images"] = int(ok.sum())
+        self.info["n_skipped_images"] = int((~ok).sum())
+        self._head = self._train_head(feats, target, len(self.classes_))
+        return self
+
+    def _split(self, n: int, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Seeded stratified-ish split: ``validation_fraction`` of each class held out."""
+        frac = float(self.params.get("validation_fraction", 0.1))
+        rng = np.random.default_rng(int(self.params.get("seed", SEED)))
+        val: list[np.ndarray] = []
+        for c in np.unique(target):
+            idx = np.flatnonzero(target == c)
+            rng.shuffle(idx)
+            k = int(round(len(idx) * frac))
+            if len(idx) >= 2 and frac > 0:
+                val.append(idx[: max(1, k)])
+        val_idx = np.sort(np.concatenate(val)) if val else np.array([], dtype=np.int64)
+        mask = np.ones(n, dtype=bool)
+        mask[val_idx] = False
+        return np.flatnonzero(mask), val_idx
+
+    def _train_head(self, feats: np.ndarray, target: np.ndarray, n_classes: int) -> dict[str, np.ndarray]:
+        from eshoppye.image import quiet_tensorflow
+
+        quiet_tensorflow()
+        import keras
+        import tensorflow as tf
+
+        p = self.params
+        seed = int(p.get("seed", SEED))
+        keras.utils.set_random_seed(seed)
+        try:
+            tf.config.experimental.enable_op_determinism()
+        except Exception:  # noqa: BLE001 - older TF / already set
+            pass
+        train_idx, val_idx = self._split(len(feats), target)
+        model = keras.Sequential([
+            keras.Input((feats.shape[1],)),
+            keras.layers.Dense(int(p.get("hidden", 256)), activation="relu", name="hidden"),
+            keras.layers.Dropout(float(p.get("dropout", 0.3)), seed=seed, name="dropout"),
+            keras.layers.Dense(n_classes, activation="softmax", name="output"),
+        ])
+        model.compile(optimizer=keras.optimizers.Adam(float(p.get("learning_rate", 1e-3))),
+                      loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        callbacks = []
+        validation = None
+        if len(val_idx):
+            validation = (feats[val_idx], target[val_idx])
+            callbacks.append(keras.callbacks.EarlyStopping(
+                monitor="val_loss", patience=int(p.get("patience", 5)), restore_best_weights=True))
+        history = model.fit(feats[train_idx], target[train_idx], validation_data=validation,
+                            epochs=int(p.get("epochs", 60)), batch_size=int(p.get("batch_size", 128)),
+                            shuffle=True, callbacks=callbacks, verbose=0)
+        self.info["epochs_run"] = len(history.history.get("loss", []))
+        if validation is not None:
+            self.info["best_val_loss"] = float(min(history.history["val_loss"]))
+        w1, b1 = model.get_layer("hidden").get_weights()
+        w2, b2 = model.get_layer("output").get_weights()
+        return {"w1": w1.astype(np.float32), "b1": b1.astype(np.float32),
+                "w2": w2.astype(np.float32), "b2": b2.astype(np.float32)}
+
+    # -- prediction ----------------------------------------------------------------------------
+    def predict_proba(self, X) -> np.ndarray:
+        self._check_fitted()
+        if self._head is None:
+            raise EshoppyeError("image-effnet : poids de la tête absents")
+        feats = self._features(X)
+        return self.proba_from_features(feats)
+
+    def proba_from_features(self, feats: np.ndarray) -> np.ndarray:
+        """Class probabilities from backbone features (NaN rows stay NaN)."""
+        h = self._head
+        feats = np.asarray(feats, dtype=np.float32)
+        out = np.full((len(feats), len(self.classes_)), np.nan, dtype=np.float64)
+        ok = np.isfinite(feats).all(axis=1)
+        if ok.any():
+            z = np.maximum(feats[ok] @ h["w1"] + h["b1"], 0.0)
+            logits = (z @ h["w2"] + h["b2"]).astype(np.float64)
+            logits -= logits.max(axis=1, keepdims=True)
+            e = np.exp(logits)
+            out[ok] = e / e.sum(axis=1, keepdims=True)
+        return out
+
+    # -- persistence ---------------------------------------------------------------------------
+    def _save_weights(self, directory: Path) -> list[str]:
+        np.savez(Path(directory) / HEAD_FILE, **self._head)
+        return [HEAD_FILE]
+
+    def _load_weights(self, directory: Path) -> None:
+        head = load_npz(Path(directory) / HEAD_FILE)
+        missing = {"w1", "b1", "w2", "b2"} - set(head)
+        if missing:
+            raise EshoppyeError(f"{Path(directory) / HEAD_FILE} : poids manquants ({', '.join(sorted(missing))})")
+        if head["w2"].shape[1] != len(self.classes_):
+            raise EshoppyeError(f"{Path(directory) / HEAD_FILE} : nombre de classes incohérent avec model.json")
+        self._head = head
+
+    def get_params(self) -> dict[str, Any]:
+        return dict(self.params)

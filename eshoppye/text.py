@@ -1,0 +1,87 @@
+"""Text preprocessing: HTML unescape and tag stripping, Unicode normalisation, case folding,
+French stop words. Title (``designation``) and description are cleaned as separate fields."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+MAX_DESCRIPTION_CHARS = 5000  # longer descriptions are cut (a 20,000-char paste is not news)
+MAX_TITLE_CHARS = 1000
+
+_SCRIPT_RE = re.compile(r"<(script|style)\b[^>]*>.*?(</\1\s*>|$)", re.I | re.S)
+_TAG_RE = re.compile(r"<[^>]{0,2000}>")
+_BREAK_TAG_RE = re.compile(r"<\s*(br|/p|p|/div|div|li|/li|tr|/tr|h\d|/h\d)\b[^>]*>", re.I)
+_SPACE_RE = re.compile(r"\s+")
+_TOKEN_RE = re.compile(r"[0-9a-z]+(?:[.,][0-9]+)?", re.I)
+
+# French (and a few English/German) function words that carry no category signal.
+STOP_WORDS = frozenset("""
+a au aux avec ce ces cet cette dans de des du elle en et eux il ils je la le les leur leurs lui
+ma mais me meme mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta
+te tes toi ton tu un une vos votre vous c d j l m n s t y est sont etre avoir ete plus tres
+tout tous toute toutes sans sous chez entre ainsi aussi donc car si ni comme dont cela ca
+the of and to in for with on by or an is are this that from at
+der die das und mit fur von zu den dem ein eine
+""".split())
+
+
+def strip_html(text: str) -> str:
+    """Unescape HTML entities (twice, for double-escaped feeds) and remove tags, keeping text."""
+    if not text:
+        return ""
+    text = str(text)
+    for _ in range(2):
+        if "&" not in text:
+            break
+        text = html.unescape(text)
+    text = _SCRIPT_RE.sub(" ", text)
+    text = _BREAK_TAG_RE.sub(" ", text)
+    text = _TAG_RE.sub(" ", text)
+    text = text.replace("\u00a0", " ")
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def normalize(text: str, max_chars: int = MAX_DESCRIPTION_CHARS) -> str:
+    """Clean one field: HTML out, NFKC, case folding, accents removed, whitespace collapsed."""
+    text = strip_html(text)[:max_chars]
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return _SPACE_RE.sub(" ", strip_accents(text)).strip()
+
+
+def tokens(text: str, drop_stop_words: bool = True) -> list[str]:
+    """Word tokens of an already normalised text."""
+    toks = _TOKEN_RE.findall(text)
+    if drop_stop_words:
+        toks = [t for t in toks if t not in STOP_WORDS]
+    return toks
+
+
+def clean_title(text: str) -> str:
+    return normalize(text, MAX_TITLE_CHARS)
+
+
+def clean_description(text: str) -> str:
+    return normalize(text, MAX_DESCRIPTION_CHARS)
+
+
+def display_text(designation: str, description: str = "", max_chars: int = 600) -> str:
+    """Readable (accents and case kept) title + description, for sentence encoders."""
+    title = strip_html(designation)[:MAX_TITLE_CHARS]
+    desc = strip_html(description)[:max_chars]
+    return f"{title}. {desc}".strip(" .") if desc else title
+
+
+def as_text(value) -> str:
+    """Turn a cell (None, NaN, number, str) into a string."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value != value:
+        return ""
+    return str(value)

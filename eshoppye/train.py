@@ -1,0 +1,123 @@
+"""``eshoppye train``: fit the requested models on the training split, save them, score them.
+
+The split is the deterministic stratified one of :func:`eshoppye.data.split_dataset`; base models
+learn on ``train``, fusion meta-models on held-out predictions, and every model is scored on
+``test``, which nothing is tuned on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import time
+from pathlib import Path
+
+import numpy as np
+
+from eshoppye.config import SEED
+from eshoppye.errors import EshoppyeError
+
+FUSION_NAMES = ("fusion-late", "fusion-concat")
+
+
+def subset(dataset, limit: int | None):
+    """A deterministic stratified subset of about ``limit`` rows (every class kept)."""
+    if not limit or limit >= len(dataset):
+        return dataset
+    if limit < 1:
+        raise EshoppyeError(f"--limit doit être positif (reçu {limit})")
+    y = dataset.labels
+    rng = np.random.default_rng(SEED)
+    keep = []
+    for code in np.unique(y):
+        pos = np.flatnonzero(y == code)
+        n = max(min(len(pos), 8), int(round(len(pos) * limit / len(y))))
+        keep.append(np.sort(rng.permutation(pos)[:n]))
+    frame = dataset.frame.iloc[np.sort(np.concatenate(keep))]
+    return dataclasses.replace(dataset, frame=frame, fingerprint=f"{dataset.fingerprint}:limit{limit}")
+
+
+def _info(dataset, parts, seconds: float) -> dict:
+    from eshoppye.evaluate import _display_path
+
+    return {
+        "data_fingerprint": dataset.fingerprint,
+        "data_dir": _display_path(dataset.data_dir),
+        "split": parts["info"],
+        "train_rows": int(len(parts["train"])),
+        "train_seconds": round(seconds, 2),
+        "created": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+    }
+
+
+def train_models(data_dir: Path, names: list[str], out_dir: Path, strict: bool = False,
+                 limit: int | None = None, metrics_path: Path | None = None,
+                 progress: bool = True) -> dict:
+    """Train, save and evaluate ``names``; returns the metrics entries."""
+    from eshoppye.data import load_dataset, split_dataset
+    from eshoppye.evaluate import evaluate_models, format_table, write_metrics
+    from eshoppye.models import create
+
+    dataset = load_dataset(data_dir, "train", strict=strict)
+    for w in dataset.warnings:
+        print(f"attention: {w}")
+    dataset = subset(dataset, limit)
+    parts = split_dataset(dataset.labels)
+    frame = dataset.frame
+    train = frame.iloc[parts["train"]]
+    y_train = train["prdtypecode"].to_numpy()
+    out_dir = Path(out_dir)
+    print(f"données: {dataset.data_dir} ({len(dataset)} produits, empreinte {dataset.fingerprint}); "
+          f"découpage {parts['info']['sizes']}")
+
+    trained, dirs = {}, {}
+    base = [n for n in names if n not in FUSION_NAMES]
+    for i, name in enumerate(base, 1):
+        print(f"[{i}/{len(names)}] entraînement de {name} sur {len(train)} produits...")
+        t = time.perf_counter()
+        model = create(name)
+        if "progress" in model.fit.__code__.co_varnames:
+            model.fit(train, y_train, progress=progress)
+        else:
+            model.fit(train, y_train)
+        model.info = _info(dataset, parts, time.perf_counter() - t)
+        dirs[name] = out_dir / name
+        model.save(dirs[name])
+        trained[name] = model
+        print(f"    {name}: {model.info['train_seconds']:.1f} s -> {dirs[name]}")
+
+    for name in [n for n in names if n in FUSION_NAMES]:
+        from eshoppye.models.fusion import fit_fusion
+        from eshoppye.predict import load_models
+
+        print(f"[{len(trained) + 1}/{len(names)}] entraînement de {name}...")
+        available = dict(trained)
+        if out_dir.is_dir():
+            for n, m in load_models(out_dir, skip_fusion=True).items():
+                available.setdefault(n, m)
+        t = time.perf_counter()
+        model = fit_fusion(name, dataset, parts, available, progress=progress)
+        model.info = _info(dataset, parts, time.perf_counter() - t)
+        dirs[name] = out_dir / name
+        model.save(dirs[name])
+        trained[name] = model
+        print(f"    {name}: {model.info['train_seconds']:.1f} s -> {dirs[name]}")
+
+    entries = evaluate_models(trained, dataset, parts, "test", dirs, progress=progress)
+    path = write_metrics(entries, dataset, parts, "test", metrics_path)
+    print(format_table(entries))
+    print(f"métriques écrites dans {path}")
+    _refresh_manifest(out_dir, path)
+    return entries
+
+
+def _refresh_manifest(out_dir: Path, metrics_path: Path) -> None:
+    """Rewrite ``manifest.json`` beside the models when the registry is available."""
+    try:
+        from eshoppye import registry
+    except ImportError:
+        return
+    writer = getattr(registry, "write_manifest", None)
+    if writer is not None:
+        path = writer(out_dir, metrics_path)
+        print(f"manifeste mis à jour: {path}")
