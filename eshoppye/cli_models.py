@@ -66,7 +66,6 @@ def _setup_logging() -> None:
     log = logging.getLogger("eshoppye.registry")
     if not any(isinstance(h, _OneLine) for h in log.handlers):
         log.addHandler(_OneLine(logging.WARNING))
-        log.propagate = False
 
 
 def _fmt_metric(value) -> str:
@@ -126,6 +125,8 @@ def _cmd_pull(args) -> int:
         try:
             path = registry.resolve(name, manifest, progress=progress, force=args.force)
         except EshoppyeError as exc:
+            if len(names) == 1:
+                raise
             failed.append(name)
             print(f"eshoppye: erreur: {exc}", file=sys.stderr)
             continue

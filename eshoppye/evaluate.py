@@ -157,6 +157,9 @@ def evaluate_dir(data_dir: Path, models_dir: Path, out_path: Path | None = None,
     path = write_metrics(entries, dataset, parts, split, out_path)
     print(format_table(entries))
     print(f"métriques écrites dans {path}")
+    from eshoppye.train import _refresh_manifest
+
+    _refresh_manifest(Path(models_dir), path)
     return entries
 
 

@@ -31,6 +31,7 @@ import importlib
 import io
 import os
 import pickle
+import sys
 import threading
 import time
 import uuid
@@ -458,6 +459,7 @@ def _variant(variant: str) -> dict[str, Any]:
 
 def stem(x, filters: int = 32):
     """3x3 stride-2 convolution, batch norm, ReLU6."""
+    quiet_tensorflow()
     from keras import layers
 
     x = layers.Conv2D(filters, 3, strides=2, padding="same", use_bias=False, name="stem_conv")(x)
@@ -467,6 +469,7 @@ def stem(x, filters: int = 32):
 
 def mbconv_block(x, filters_in: int, filters_out: int, kernel: int, stride: int, expand: int, name: str):
     """Mobile inverted bottleneck without squeeze-excitation (EfficientNet-Lite), ReLU6."""
+    quiet_tensorflow()
     from keras import layers
 
     inputs = x
@@ -487,6 +490,7 @@ def mbconv_block(x, filters_in: int, filters_out: int, kernel: int, stride: int,
 
 def head(x, filters: int = FEATURE_DIM, include_top: bool = False, classes: int = 1000, dropout: float = 0.2):
     """1x1 convolution to 1280 channels, batch norm, ReLU6, global average pooling (+ classifier)."""
+    quiet_tensorflow()
     from keras import layers
 
     x = layers.Conv2D(filters, 1, padding="same", use_bias=False, name="head_conv")(x)
@@ -501,8 +505,33 @@ def head(x, filters: int = FEATURE_DIM, include_top: bool = False, classes: int 
 
 
 def quiet_tensorflow() -> None:
-    """Silence TensorFlow's C++ start-up chatter (only if the user did not choose a level)."""
+    """Import TensorFlow without its C++ start-up chatter on stderr.
+
+    ``TF_CPP_MIN_LOG_LEVEL`` defaults to 3 (unless the user set it), and the first import runs
+    with file descriptor 2 pointed at /dev/null, because TensorFlow prints some lines (oneDNN,
+    CPU features) before its logging is initialised. Python exceptions still propagate.
+    Set ``ESHOPPYE_TF_VERBOSE=1`` to see everything.
+    """
+    if "tensorflow" in sys.modules:
+        return
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if os.environ.get("ESHOPPYE_TF_VERBOSE"):
+        import tensorflow  # noqa: F401
+        return
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):
+        import tensorflow  # noqa: F401
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+        import tensorflow  # noqa: F401
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def build_efficientnet_lite(variant: str = "lite0", include_top: bool = False, input_size: int | None = None):
@@ -662,6 +691,7 @@ def load_backbone(variant: str = "lite0", include_top: bool = False):
         if include_top:
             model = full
         else:
+            quiet_tensorflow()
             import keras
 
             model = keras.Model(full.input, full.get_layer("avg_pool").output, name=f"efficientnet_{variant}_features")

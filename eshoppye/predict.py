@@ -293,3 +293,85 @@ def predict_file(models_dir: Path, input_csv: Path, output_csv: Path,
     print(f"{done} produit(s) classé(s) sur {len(out)} lu(s), "
           f"{len(table.problems)} problème(s) signalé(s) -> {output_csv}")
     return out
+
+
+# -- one product (the app's classifier page) ------------------------------------------------------
+
+@dataclass
+class Classification:
+    """Everything the app shows about one product."""
+
+    code: int | None  # the decision (None: nothing could speak)
+    confidence: float | None
+    decided_by: str  # model whose answer is the decision
+    inputs: dict[str, bool]  # {"text": bool, "image": bool}
+    per_model: dict[str, list[tuple[int, float]]]  # top-5 (code, probability) per model that spoke
+    silent: list[str]  # models that could not speak (missing input)
+    fusion_inputs: str  # "all" / "text" / "image" / "" : which meta-model of fusion-late spoke
+    fusion_shares: dict[str, float]  # share of each base model in fusion-late's decision
+    words: list[tuple[str, float]]  # n-grams that pushed text-tfidf
+    seconds: dict[str, float]  # time per model
+    total_seconds: float
+
+
+def classify_product(models: dict, designation: str = "", description: str = "",
+                     image: bytes | str | Path | None = None, top: int = 5) -> Classification:
+    """Classify one product typed by a person (image as bytes or a path, optional).
+
+    Bad input raises :class:`EshoppyeError` with a one-line French message (unreadable or huge
+    image); empty text with no image also does.
+    """
+    import tempfile
+
+    from eshoppye.text import as_text, strip_html
+
+    t0 = time.perf_counter()
+    designation, description = as_text(designation), as_text(description)
+    has_text = bool(strip_html(designation).strip() or strip_html(description).strip())
+    tmp = None
+    image_path = ""
+    if image is not None and not (isinstance(image, (bytes, bytearray)) and not image):
+        from eshoppye.image import load_image
+
+        if isinstance(image, (bytes, bytearray)):
+            load_image(bytes(image), name="image envoyée")  # validate before anything else
+            tmp = tempfile.NamedTemporaryFile(suffix=".img", delete=False)
+            tmp.write(bytes(image))
+            tmp.close()
+            image_path = tmp.name
+        else:
+            load_image(image)
+            image_path = str(image)
+    if not has_text and not image_path:
+        raise EshoppyeError("indiquez au moins un titre, une description ou une image")
+    frame = pd.DataFrame({"designation": [designation], "description": [description],
+                          "imageid": [0], "image_path": [image_path]})
+    try:
+        probas, seconds = model_probas(models, frame)
+    finally:
+        if tmp is not None:
+            Path(tmp.name).unlink(missing_ok=True)
+    codes, conf, who = decide(models, probas)
+    per_model, silent = {}, []
+    for name, p in probas.items():
+        if np.isnan(p[0]).any():
+            silent.append(name)
+            continue
+        order = np.argsort(-p[0])[:top]
+        per_model[name] = [(int(models[name].classes_[i]), float(p[0, i])) for i in order]
+    fusion_inputs, shares = "", {}
+    late = models.get("fusion-late")
+    if late is not None and "fusion-late" in per_model:
+        base = {b: probas[b] for b in late.params["bases"] if b in probas}
+        _, used = late.fuse(base)
+        fusion_inputs = used[0]
+        shares = late.contributions(base)
+    words = []
+    if "text-tfidf" in per_model and hasattr(models["text-tfidf"], "explain"):
+        words = models["text-tfidf"].explain(designation, description)
+    return Classification(
+        code=int(codes[0]) if codes[0] >= 0 else None,
+        confidence=float(conf[0]) if codes[0] >= 0 else None,
+        decided_by=who[0], inputs={"text": has_text, "image": bool(image_path)},
+        per_model=per_model, silent=silent, fusion_inputs=fusion_inputs, fusion_shares=shares,
+        words=words, seconds=seconds, total_seconds=time.perf_counter() - t0)

@@ -399,10 +399,11 @@ def record_entry(manifest_path: Path | str, entry: dict) -> Path:
     validate_entry(entry, str(manifest_path))
     models = [e for e in manifest["models"] if e["name"] != entry["name"]]
     old = next((e for e in manifest["models"] if e["name"] == entry["name"]), None)
-    if old and old.get("pack") and entry.get("pack") and old["pack"]["sha256"] == entry["pack"]["sha256"]:
-        for src in old.get("sources", []):
-            if src not in entry["sources"]:
-                entry["sources"].append(src)
+    if old:
+        same_pack = bool(old.get("pack") and entry.get("pack") and old["pack"]["sha256"] == entry["pack"]["sha256"])
+        kept = [s for s in old.get("sources", []) if ("bundled" in s or same_pack) and s not in entry["sources"]]
+        local = [s for s in entry["sources"] + kept if "bundled" in s]
+        entry["sources"] = local + [s for s in entry["sources"] + kept if "bundled" not in s]
     positions = [e["name"] for e in manifest["models"]]
     idx = positions.index(entry["name"]) if entry["name"] in positions else len(models)
     models.insert(idx, entry)
@@ -866,13 +867,16 @@ def resolve(name: str, manifest: dict | Path | str | None = None, progress: Prog
     if remote:
         from filelock import Timeout
 
-        models_cache_dir().mkdir(parents=True, exist_ok=True)
-        lock = _lock(entry)
         try:
+            models_cache_dir().mkdir(parents=True, exist_ok=True)
+            lock = _lock(entry)
             lock.acquire()
         except Timeout:
             raise EshoppyeError(f"modèle {name}: un autre processus le télécharge depuis plus de "
                                 f"{int(LOCK_TIMEOUT)} s ({lock.lock_file})") from None
+        except OSError as exc:
+            raise EshoppyeError(f"cache {models_cache_dir()} inaccessible en écriture "
+                                f"({exc.strerror or exc.__class__.__name__}); voir ESHOPPYE_CACHE") from None
         try:
             if not force:  # another process may have installed it while we waited
                 cached = cache_path(entry)
@@ -1002,5 +1006,6 @@ def upload_instructions(archive: Path, entry: dict, manifest_path: Path | str | 
         f"     eshoppye models publish --models {model_dir} --gdrive <ID> --manifest {manifest_path}",
         f"     ou ajouter à la main {{\"gdrive\": \"<ID>\"}} à la liste \"sources\" de l'entrée "
         f"\"{entry['name']}\" de {manifest_path} (l'entrée complète est dans {entry_file}).",
-        f"  5. Vérifier: ESHOPPYE_CACHE=$(mktemp -d) eshoppye models pull {entry['name']} --force",
+        f"  5. Vérifier: ESHOPPYE_CACHE=$(mktemp -d) eshoppye models pull {entry['name']} --force "
+        f"--manifest {manifest_path}",
     ])

@@ -1,7 +1,8 @@
 """EfficientNet-Lite backbone: safe weight reading, Keras model, feature cache, image model.
 
-The converted backbone weights are shared by the whole module (one conversion, a few seconds);
-everything else writes under ``tmp_path``.
+``tests/conftest.py`` gives every test its own ``ESHOPPYE_CACHE``; the Keras backbone itself is
+memoised per process by :func:`load_backbone`, so the weights are converted once per test session
+(plus once more in the test that checks the on-disk conversion cache).
 """
 
 from __future__ import annotations
@@ -29,19 +30,6 @@ from eshoppye.image import (
 
 # Keras internals call np.array() on tensors; numpy 2 warns about it, not our code.
 pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def shared_cache(tmp_path_factory):
-    """One ``ESHOPPYE_CACHE`` for the module, so the backbone is converted once."""
-    old = os.environ.get("ESHOPPYE_CACHE")
-    path = tmp_path_factory.mktemp("eshoppye-cache")
-    os.environ["ESHOPPYE_CACHE"] = str(path)
-    yield path
-    if old is None:
-        os.environ.pop("ESHOPPYE_CACHE", None)
-    else:
-        os.environ["ESHOPPYE_CACHE"] = old
 
 
 def _drawn_images() -> list[Image.Image]:
@@ -158,14 +146,16 @@ def test_architecture_variants_build():
     keras.backend.clear_session()
 
 
-def test_backbone_outputs_1280_and_caches_conversion(shared_cache, monkeypatch):
+def test_backbone_outputs_1280_and_caches_conversion(tmp_path, monkeypatch):
+    monkeypatch.setenv("ESHOPPYE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(image_mod, "_BACKBONES", {})  # force a conversion into this cache
     model = load_backbone("lite0")
     x = np.stack([preprocess(img) for img in _drawn_images()[:3]])
     feats = np.asarray(model.predict_on_batch(x))
     assert feats.shape == (3, FEATURE_DIM) and np.isfinite(feats).all()
-    cached = list((shared_cache / "backbones").glob("efficientnet-lite0-*.weights.h5"))
+    cached = list((tmp_path / "cache" / "backbones").glob("efficientnet-lite0-*.weights.h5"))
     assert len(cached) == 1
-    # a second process-level load reads the cache and never re-reads the .pth
+    # a later process reads the cache and never re-reads the .pth
     monkeypatch.setattr(image_mod, "_BACKBONES", {})
     monkeypatch.setattr(image_mod, "read_torch_state_dict", lambda *_: pytest.fail("reconverted"))
     again = np.asarray(load_backbone("lite0").predict_on_batch(x))
@@ -246,6 +236,7 @@ def test_image_model_round_trip(tmp_path):
 
 
 def test_image_model_on_dataframe(tmp_path):
+    # features go to this test's ESHOPPYE_CACHE (set by conftest)
     from eshoppye.models.image import ImageEffnetModel
 
     paths = _write_images(tmp_path / "imgs", 6)

@@ -1,0 +1,311 @@
+"""Text + image models.
+
+* ``fusion-late``: per-model temperature scaling, then a stacking meta-model (multinomial
+  logistic regression) on the calibrated log-probabilities of the base models. The meta-model
+  learns on out-of-fold probabilities of the training split (each fold's base models never saw
+  the rows they score), never on training-set predictions. Three meta-models are kept: text and
+  image together, text alone (product without a usable image) and image alone (no text), so a
+  product always gets an answer from the models that could speak for it.
+* ``fusion-concat``: the original eShopPye bimodal idea, sentence-encoder text features and
+  EfficientNet image features concatenated, then dense layers (kept for comparison).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from eshoppye.config import SEED
+from eshoppye.errors import EshoppyeError
+from eshoppye.models.base import Model, class_index, fit_temperature, load_npz, register, softmax
+
+DEFAULT_BASES = ("text-tfidf", "text-embed", "image-effnet")
+KINDS = {"text-tfidf": "text", "text-embed": "text", "text-bilstm": "text", "image-effnet": "image"}
+SUBSETS = ("all", "text", "image")
+
+
+def _log(p: np.ndarray) -> np.ndarray:
+    return np.log(np.clip(p, 1e-9, 1.0))
+
+
+def oof_probas(names, frame, y, n_splits: int = 5, progress: bool = True) -> dict[str, np.ndarray]:
+    """Out-of-fold probabilities of each base model on ``frame`` (seeded stratified K-fold)."""
+    from sklearn.model_selection import StratifiedKFold
+
+    from eshoppye.models import create
+
+    y = np.asarray(y, dtype=np.int64)
+    classes = np.unique(y)
+    n_splits = int(min(n_splits, np.bincount(class_index(classes, y)).min()))
+    if n_splits < 2:
+        raise EshoppyeError("fusion: trop peu d'exemples par classe pour les prédictions hors-pli")
+    folds = list(StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=SEED).split(frame, y))
+    out = {}
+    steps = [(n, k) for n in names for k in range(n_splits)]
+    if progress:
+        from tqdm.auto import tqdm
+
+        steps = tqdm(steps, desc="fusion: prédictions hors-pli", unit="pli")
+    for name, k in steps:
+        tr, va = folds[k]
+        model = create(name)
+        if "progress" in model.fit.__code__.co_varnames:
+            model.fit(frame.iloc[tr], y[tr], progress=False)
+        else:
+            model.fit(frame.iloc[tr], y[tr])
+        p = model.predict_proba(frame.iloc[va])
+        if name not in out:
+            out[name] = np.full((len(frame), len(classes)), np.nan)
+        full = np.zeros((len(va), len(classes)))
+        full[:, class_index(classes, model.classes_)] = p  # a fold may miss a rare class
+        full[np.isnan(p).any(axis=1)] = np.nan  # the model could not speak for these rows
+        out[name][va] = full
+    return out
+
+
+@register
+class LateFusionModel(Model):
+    """Temperature-scaled base probabilities stacked by a logistic regression."""
+
+    name = "fusion-late"
+    kind = "fusion"
+    version = "1.0.0"
+
+    def __init__(self, bases=DEFAULT_BASES, C: float = 1.0, n_splits: int = 5):
+        super().__init__(bases=list(bases), C=C, n_splits=n_splits)
+        self.temperatures_: dict[str, float] = {}
+        self.stackers_: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._bases: dict[str, Model] = {}
+
+    # -- wiring -----------------------------------------------------------------------------
+    def attach(self, models: dict[str, Model]) -> "LateFusionModel":
+        """Give the fitted base models used at prediction time."""
+        missing = [b for b in self.params["bases"] if b not in models]
+        if missing:
+            raise EshoppyeError(f"fusion-late: modèle(s) de base absent(s): {', '.join(missing)}")
+        for b in self.params["bases"]:
+            if not np.array_equal(models[b].classes_, self.classes_):
+                raise EshoppyeError(f"fusion-late: classes de {b} différentes de celles de la fusion")
+        self._bases = {b: models[b] for b in self.params["bases"]}
+        return self
+
+    def _subset_names(self, subset: str) -> list[str]:
+        bases = self.params["bases"]
+        if subset == "all":
+            return list(bases)
+        return [b for b in bases if KINDS.get(b, "text") == subset]
+
+    def _features(self, probas: dict[str, np.ndarray], names: list[str]) -> np.ndarray:
+        return np.hstack([_log(softmax(_log(probas[n]), self.temperatures_[n])) for n in names])
+
+    # -- contract -----------------------------------------------------------------------------
+    def fit(self, X, y, probas: dict[str, np.ndarray] | None = None, progress: bool = True):
+        """Fit on out-of-fold probabilities; computes them by K-fold refits when not given."""
+        y = np.asarray(y, dtype=np.int64)
+        self.classes_ = np.unique(y)
+        if probas is None:
+            probas = oof_probas(self.params["bases"], X, y, self.params["n_splits"], progress)
+        return self.fit_probas(probas, y)
+
+    def fit_probas(self, probas: dict[str, np.ndarray], y) -> "LateFusionModel":
+        from sklearn.linear_model import LogisticRegression
+
+        y = np.asarray(y, dtype=np.int64)
+        self.classes_ = np.unique(y)
+        yi = class_index(self.classes_, y)
+        self.temperatures_ = {}
+        for name in self.params["bases"]:
+            ok = ~np.isnan(probas[name]).any(axis=1)
+            self.temperatures_[name] = fit_temperature(_log(probas[name][ok]), yi[ok])
+        self.stackers_ = {}
+        for subset in SUBSETS:
+            names = self._subset_names(subset)
+            if not names:
+                continue
+            ok = np.all([~np.isnan(probas[n]).any(axis=1) for n in names], axis=0)
+            if len(np.unique(yi[ok])) < 2:
+                continue
+            lr = LogisticRegression(C=self.params["C"], max_iter=2000, random_state=SEED)
+            lr.fit(self._features(probas, names)[ok], y[ok])
+            coef = np.zeros((len(self.classes_), lr.coef_.shape[1]), dtype=np.float32)
+            icpt = np.full(len(self.classes_), -30.0, dtype=np.float32)
+            rows = class_index(self.classes_, lr.classes_)
+            coef[rows], icpt[rows] = lr.coef_, lr.intercept_
+            self.stackers_[subset] = (coef, icpt)
+        return self
+
+    def predict_proba(self, X) -> np.ndarray:
+        from eshoppye.predict import model_probas
+
+        self._check_fitted()
+        if not self._bases:
+            raise EshoppyeError("fusion-late: modèles de base non chargés (attach)")
+        probas, _ = model_probas(self._bases, X)
+        return self.predict_proba_from(probas, X)
+
+    def predict_proba_from(self, probas: dict[str, np.ndarray], X=None) -> np.ndarray:
+        """Fuse already computed base probabilities (NaN rows = that model could not speak)."""
+        p, _ = self.fuse(probas)
+        return p
+
+    def fuse(self, probas: dict[str, np.ndarray]) -> tuple[np.ndarray, list[str]]:
+        """Fused probabilities and, per row, which meta-model spoke (``all``/``text``/``image``)."""
+        n = len(next(iter(probas.values())))
+        out = np.full((n, len(self.classes_)), np.nan)
+        used = [""] * n
+        done = np.zeros(n, dtype=bool)
+        for subset in SUBSETS:
+            if subset not in self.stackers_:
+                continue
+            names = self._subset_names(subset)
+            if any(b not in probas for b in names):
+                continue
+            ok = ~done & np.all([~np.isnan(probas[b]).any(axis=1) for b in names], axis=0)
+            if not ok.any():
+                continue
+            coef, icpt = self.stackers_[subset]
+            out[ok] = softmax(self._features({b: probas[b][ok] for b in names}, names) @ coef.T + icpt)
+            done |= ok
+            for i in np.flatnonzero(ok):
+                used[i] = subset
+        return out, used
+
+    def contributions(self, probas: dict[str, np.ndarray]) -> dict[str, float]:
+        """Share of each base model in the fused score of the predicted class, for one row."""
+        p, used = self.fuse(probas)
+        if not used[0]:
+            return {}
+        names = self._subset_names(used[0])
+        coef, _ = self.stackers_[used[0]]
+        c = int(np.nanargmax(p[0]))
+        k = len(self.classes_)
+        parts = {}
+        for j, name in enumerate(names):
+            feats = _log(softmax(_log(probas[name][:1]), self.temperatures_[name]))[0]
+            w = coef[c, j * k:(j + 1) * k]
+            parts[name] = float(w @ (feats - feats.mean()))
+        total = sum(abs(v) for v in parts.values()) or 1.0
+        return {n: abs(v) / total for n, v in parts.items()}
+
+    # -- persistence ----------------------------------------------------------------------------
+    def _save_weights(self, directory: Path) -> list[str]:
+        arrays = {"temperatures": np.array([self.temperatures_[b] for b in self.params["bases"]])}
+        for subset, (coef, icpt) in self.stackers_.items():
+            arrays[f"coef_{subset}"], arrays[f"intercept_{subset}"] = coef, icpt
+        np.savez_compressed(Path(directory) / "stacker.npz", **arrays)
+        return ["stacker.npz"]
+
+    def _load_weights(self, directory: Path) -> None:
+        w = load_npz(Path(directory) / "stacker.npz")
+        self.temperatures_ = dict(zip(self.params["bases"], map(float, w["temperatures"])))
+        self.stackers_ = {s: (w[f"coef_{s}"], w[f"intercept_{s}"]) for s in SUBSETS if f"coef_{s}" in w}
+        self._bases = {}
+
+
+# ================================================================================================
+# fusion-concat: the original bimodal design
+# ================================================================================================
+
+def build_concat_head(text_dim: int, image_dim: int, n_classes: int, hidden: int = 256,
+                      dropout: float = 0.4):
+    """[text features | image features] -> Dense hidden -> Dropout -> Dense n_classes."""
+    import keras
+    from keras import layers
+
+    t_in = keras.Input((text_dim,), name="text_features")
+    i_in = keras.Input((image_dim,), name="image_features")
+    i = layers.LayerNormalization(name="image_norm")(i_in)
+    x = layers.Concatenate(name="concat")([t_in, i])
+    x = layers.Dense(hidden, activation="relu", name="hidden")(x)
+    x = layers.Dropout(dropout, seed=SEED, name="dropout")(x)
+    out = layers.Dense(n_classes, activation="softmax", name="probs")(x)
+    return keras.Model([t_in, i_in], out, name="fusion_concat")
+
+
+@register
+class ConcatFusionModel(Model):
+    """Sentence-encoder and EfficientNet features concatenated, then dense layers."""
+
+    name = "fusion-concat"
+    kind = "fusion"
+    version = "1.0.0"
+
+    def __init__(self, encoder: str = "e5-small", variant: str = "lite0", hidden: int = 256,
+                 epochs: int = 60, batch_size: int = 64):
+        super().__init__(encoder=encoder, variant=variant, hidden=hidden, epochs=epochs,
+                         batch_size=batch_size)
+        self._net = None
+        self._dims = (0, 0)
+
+    def _inputs(self, X, progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        from eshoppye.image import features_for
+        from eshoppye.models.text import embed_frame
+
+        T = embed_frame(X, self.params["encoder"], progress)
+        if "image_path" in X:
+            Im = features_for(X, progress=progress, variant=self.params["variant"]).features
+        else:
+            Im = np.full((len(X), 1280), np.nan, dtype=np.float32)
+        return T, Im
+
+    def fit(self, X, y, progress: bool = True):
+        import keras
+
+        from eshoppye.models.text import _seed_keras, holdout_split
+
+        _seed_keras()
+        y = np.asarray(y, dtype=np.int64)
+        self.classes_ = np.unique(y)
+        T, Im = self._inputs(X, progress)
+        ok = np.isfinite(Im).all(axis=1)
+        T, Im, y = T[ok], Im[ok], y[ok]
+        yi = class_index(self.classes_, y)
+        self._dims = (T.shape[1], Im.shape[1])
+        fit_pos, stop_pos = holdout_split(y)
+        self._net = build_concat_head(*self._dims, len(self.classes_), self.params["hidden"])
+        self._net.compile(optimizer=keras.optimizers.Adam(1e-3),
+                          loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        self._net.fit([T[fit_pos], Im[fit_pos]], yi[fit_pos],
+                      validation_data=([T[stop_pos], Im[stop_pos]], yi[stop_pos]),
+                      epochs=self.params["epochs"], batch_size=self.params["batch_size"], verbose=0,
+                      callbacks=[keras.callbacks.EarlyStopping(patience=4, restore_best_weights=True)])
+        return self
+
+    def predict_proba(self, X) -> np.ndarray:
+        self._check_fitted()
+        T, Im = self._inputs(X)
+        out = np.full((len(X), len(self.classes_)), np.nan)
+        ok = np.isfinite(Im).all(axis=1)
+        if ok.any():
+            out[ok] = np.asarray(self._net([T[ok], Im[ok]], training=False), dtype=np.float64)
+        return out
+
+    def _save_weights(self, directory: Path) -> list[str]:
+        self._net.save_weights(Path(directory) / "concat.weights.h5")
+        self.params["dims"] = list(self._dims)
+        return ["concat.weights.h5"]
+
+    def _load_weights(self, directory: Path) -> None:
+        self._dims = tuple(self.params.get("dims", (384, 1280)))
+        self._net = build_concat_head(*self._dims, len(self.classes_), self.params["hidden"])
+        self._net.load_weights(Path(directory) / "concat.weights.h5")
+
+
+def fit_fusion(name: str, dataset, parts: dict, available: dict, progress: bool = True) -> Model:
+    """Train a fusion model on the training split (bases must be trained for ``fusion-late``)."""
+    from eshoppye.models import create
+
+    train = dataset.frame.iloc[parts["train"]]
+    y = train["prdtypecode"].to_numpy()
+    model = create(name)
+    if name == "fusion-late":
+        missing = [b for b in model.params["bases"] if b not in available]
+        if missing:
+            raise EshoppyeError(f"fusion-late: entraînez d'abord {', '.join(missing)} "
+                                f"(eshoppye train --models {','.join(missing)},fusion-late)")
+        model.fit(train, y, progress=progress)
+        model.attach(available)
+    else:
+        model.fit(train, y, progress=progress)
+    return model

@@ -1,0 +1,93 @@
+"""The command line end to end on a small slice of the sample catalogue."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from eshoppye.cli import main
+from eshoppye.config import SAMPLE_DATA_DIR
+
+ROOT = Path(__file__).resolve().parent.parent
+needs_sample = pytest.mark.skipif(not (SAMPLE_DATA_DIR / "X_train_update.csv").is_file(),
+                                  reason="sample catalogue not generated")
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "eshoppye", *args], capture_output=True, text=True,
+                          cwd=ROOT, timeout=900)
+
+
+def test_help_is_fast_and_does_not_import_tensorflow():
+    code = ("import sys, time; t=time.time(); from eshoppye.cli import build_parser; build_parser();"
+            "import eshoppye.predict, eshoppye.models; print(time.time()-t, 'tensorflow' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    seconds, tf_loaded = out.stdout.split()
+    assert tf_loaded == "False"
+    r = run("--help")
+    assert r.returncode == 0 and "train" in r.stdout and "predict" in r.stdout
+
+
+def test_bad_arguments_give_one_line(tmp_path):
+    r = run("predict", "--models", str(tmp_path / "none"), "--input", str(tmp_path / "x.csv"),
+            "--output", str(tmp_path / "o.csv"))
+    assert r.returncode == 2
+    assert r.stderr.strip().count("\n") == 0 and "Traceback" not in r.stderr
+    assert "introuvable" in r.stderr
+    r = run("train", "--models", "text-nope")
+    assert r.returncode == 2 and "modèle inconnu" in r.stderr
+
+
+@needs_sample
+def test_train_evaluate_predict_on_a_slice(tmp_path):
+    models, metrics = tmp_path / "models", tmp_path / "metrics.json"
+    r = run("train", "--limit", "600", "--models", "text-tfidf,text-embed", "--out", str(models),
+            "--metrics", str(metrics))
+    assert r.returncode == 0, r.stderr[-2000:]
+    data = json.loads(metrics.read_text())
+    entry = data["models"]["text-tfidf"]
+    assert 0.3 < entry["weighted_f1"] <= 1.0
+    assert entry["data_fingerprint"] == data["data"]["fingerprint"] and entry["split"] == "test"
+    assert len(entry["confusion"]) == 27 and entry["latency"]["p50_ms"] > 0
+
+    # a rerun on the same data gives the same metrics
+    r2 = run("train", "--limit", "600", "--models", "text-tfidf", "--out", str(tmp_path / "m2"),
+             "--metrics", str(tmp_path / "m2.json"))
+    assert r2.returncode == 0
+    again = json.loads((tmp_path / "m2.json").read_text())["models"]["text-tfidf"]
+    assert again["weighted_f1"] == entry["weighted_f1"] and again["confusion"] == entry["confusion"]
+
+    r = run("evaluate", "--limit", "600", "--models", str(models), "--out", str(tmp_path / "ev.json"))
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "F1 pondéré" in r.stdout
+
+    inp = tmp_path / "products.csv"
+    inp.write_text(
+        "designation,description,productid,imageid\n"
+        "Pompe à chaleur piscine 9 kW,,1,2\n"
+        "\"Croquettes pour chat, 10 kg\",<b>poulet</b>,3,4\n"
+        "broken,row,with,too,many,fields\n"
+        ",,5,6\n", encoding="utf-8")
+    out = tmp_path / "pred.csv"
+    r = run("predict", "--models", str(models), "--input", str(inp), "--output", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "ligne 4" in r.stderr and "ligne 5" in r.stderr  # reported, not silently dropped
+    pred = pd.read_csv(out)
+    assert list(pred.columns[:4]) == ["designation", "description", "productid", "imageid"]
+    for col in ("prdtypecode", "category", "confidence", "prdtypecode_text-tfidf", "prdtypecode_text-embed"):
+        assert col in pred.columns
+    assert pred.loc[0, "prdtypecode"] == 2583 and pred.loc[0, "category"] == "piscine et spa"
+    assert pred.loc[1, "prdtypecode"] == 2220
+    assert len(pred) == 3 and pd.isna(pred.loc[2, "prdtypecode"])  # the empty row is kept, unclassified
+
+
+def test_data_env_variable_is_the_default(monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("ESHOPPYE_DATA_DIR", str(tmp_path / "real"))
+    assert main(["train", "--models", "text-tfidf", "--out", str(tmp_path / "m")]) == 2
+    assert str(tmp_path / "real") in capsys.readouterr().err
