@@ -135,7 +135,7 @@ def main() -> None:
         ("backbone", f"{backbone_version(args.variant)}"),
         ("machine", f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"),
         ("images", f"{n} ({source})"),
-        ("backbone load (convert or read cache)", f"{t_load:.1f} s"),
+        ("backbone load (TF import + build + weights)", f"{t_load:.1f} s"),
         (f"extraction end-to-end, batch {args.batch_size}", f"{e2e_ips:.1f} images/s"),
         ("  decode + preprocess only (1 thread)", f"{n / t_decode:.1f} images/s"),
         ("  backbone only", f"{n / t_model:.1f} images/s"),

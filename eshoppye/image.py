@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import numpy as np
-from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from eshoppye.config import cache_dir
 from eshoppye.errors import EshoppyeError
@@ -51,6 +51,7 @@ from eshoppye.errors import EshoppyeError
 MAX_PIXELS = 40_000_000
 #: Above this many pixels per byte of file the image is reported as a decompression bomb.
 BOMB_PIXELS_PER_BYTE = 1000
+_OPEN_LOCK = threading.Lock()
 #: Version of :func:`preprocess`; part of the feature-cache key, bump it when preprocessing changes.
 PREPROCESS_VERSION = "letterbox-white-bilinear-v1"
 FEATURE_DIM = 1280
@@ -116,8 +117,10 @@ def load_image(source: Any, name: str | None = None) -> Image.Image:
     if not size_bytes:
         raise EshoppyeError(f"{label} : fichier vide, ce n'est pas une image")
 
-    with warnings.catch_warnings():
-        # our own pixel limit replaces Pillow's warning; nothing may leak to the user
+    # Pillow warns (or fails) on huge images in Image.open; our own, stricter pixel limit below
+    # replaces that, so the warning is silenced there. warnings.catch_warnings is not
+    # thread-safe, hence the lock (only around the cheap header parsing).
+    with _OPEN_LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
             img = Image.open(fp)
@@ -131,29 +134,31 @@ def load_image(source: Any, name: str | None = None) -> Image.Image:
             ) from None
         except Exception as exc:  # noqa: BLE001 - any decoder failure is a bad file
             raise EshoppyeError(f"{label} : en-tête d'image corrompu ({exc.__class__.__name__})") from None
-        w, h = img.size
-        pixels = int(w) * int(h)
-        if pixels > MAX_PIXELS:
-            if pixels / max(size_bytes, 1) > BOMB_PIXELS_PER_BYTE:
-                raise EshoppyeError(
-                    f"{label} : bombe de décompression refusée ({w}×{h} pixels pour "
-                    f"{size_bytes} octets)"
-                )
+    w, h = img.size
+    pixels = int(w) * int(h)
+    if pixels > MAX_PIXELS:
+        if pixels / max(size_bytes, 1) > BOMB_PIXELS_PER_BYTE:
             raise EshoppyeError(
-                f"{label} : image trop grande ({w}×{h} = {pixels / 1e6:.1f} Mpx, "
-                f"maximum {MAX_PIXELS / 1e6:.0f} Mpx)"
+                f"{label} : bombe de décompression refusée ({w}×{h} pixels pour "
+                f"{size_bytes} octets)"
             )
-        if w <= 0 or h <= 0:
-            raise EshoppyeError(f"{label} : image vide (0 pixel)")
-        try:
-            img.load()
-            img = ImageOps.exif_transpose(img) or img
-            return _to_rgb(img)
-        except EshoppyeError:
-            raise
-        except Exception as exc:  # noqa: BLE001
-            detail = "données tronquées" if "truncated" in str(exc).lower() else exc.__class__.__name__
-            raise EshoppyeError(f"{label} : image corrompue ou illisible ({detail})") from None
+        raise EshoppyeError(
+            f"{label} : image trop grande ({w}×{h} = {pixels / 1e6:.1f} Mpx, "
+            f"maximum {MAX_PIXELS / 1e6:.0f} Mpx)"
+        )
+    if w <= 0 or h <= 0:
+        raise EshoppyeError(f"{label} : image vide (0 pixel)")
+    try:
+        img.load()
+        img = ImageOps.exif_transpose(img) or img
+        return _to_rgb(img)
+    except EshoppyeError:
+        raise
+    except Image.DecompressionBombError:
+        raise EshoppyeError(f"{label} : bombe de décompression refusée") from None
+    except Exception as exc:  # noqa: BLE001
+        detail = "données tronquées" if "truncated" in str(exc).lower() else exc.__class__.__name__
+        raise EshoppyeError(f"{label} : image corrompue ou illisible ({detail})") from None
 
 
 def _to_rgb(img: Image.Image) -> Image.Image:

@@ -64,9 +64,50 @@ def oof_probas(names, frame, y, n_splits: int = 5, progress: bool = True) -> dic
     return out
 
 
+def pooled_logits(feats: np.ndarray, weights: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    """``z[i, c] = sum_m weights[m] * feats[i, m*K + c] + bias[c]`` for M stacked blocks of K."""
+    k = len(bias)
+    blocks = feats.reshape(len(feats), len(weights), k)
+    return np.einsum("imk,m->ik", blocks, weights) + bias
+
+
+def fit_pooled_logit(feats: np.ndarray, yi: np.ndarray, n_models: int, n_classes: int,
+                     l2: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """Multinomial logistic regression on stacked calibrated log-probabilities, one weight per
+    base model shared by all classes plus a bias per class (M + K parameters).
+
+    Tying the weights across classes keeps the meta-model from over-fitting the out-of-fold
+    rows (a full M*K x K logistic regression needs far more rows than a small catalogue has);
+    L2 penalty ``l2 / n``; solved with L-BFGS and the exact gradient.
+    """
+    from scipy.optimize import minimize
+
+    n = len(yi)
+    blocks = feats.reshape(n, n_models, n_classes).astype(np.float64)
+    onehot = np.zeros((n, n_classes))
+    onehot[np.arange(n), yi] = 1.0
+    lam = l2 / n
+
+    def loss(theta):
+        w, b = theta[:n_models], theta[n_models:]
+        z = np.einsum("imk,m->ik", blocks, w) + b
+        z -= z.max(axis=1, keepdims=True)
+        logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        p = np.exp(logp)
+        nll = -(logp * onehot).sum() / n + 0.5 * lam * (theta @ theta)
+        dz = (p - onehot) / n
+        grad = np.concatenate([np.einsum("ik,imk->m", dz, blocks), dz.sum(axis=0)]) + lam * theta
+        return nll, grad
+
+    theta0 = np.concatenate([np.ones(n_models), np.zeros(n_classes)])
+    res = minimize(loss, theta0, jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    return res.x[:n_models].astype(np.float64), res.x[n_models:].astype(np.float64)
+
+
 @register
 class LateFusionModel(Model):
-    """Temperature-scaled base probabilities stacked by a logistic regression."""
+    """Temperature-scaled base probabilities stacked by a logistic regression (weights shared
+    across classes, see :func:`fit_pooled_logit`)."""
 
     name = "fusion-late"
     kind = "fusion"
@@ -109,8 +150,6 @@ class LateFusionModel(Model):
         return self.fit_probas(probas, y)
 
     def fit_probas(self, probas: dict[str, np.ndarray], y) -> "LateFusionModel":
-        from sklearn.linear_model import LogisticRegression
-
         y = np.asarray(y, dtype=np.int64)
         self.classes_ = np.unique(y)
         yi = class_index(self.classes_, y)
@@ -126,13 +165,9 @@ class LateFusionModel(Model):
             ok = np.all([~np.isnan(probas[n]).any(axis=1) for n in names], axis=0)
             if len(np.unique(yi[ok])) < 2:
                 continue
-            lr = LogisticRegression(C=self.params["C"], max_iter=2000, random_state=SEED)
-            lr.fit(self._features(probas, names)[ok], y[ok])
-            coef = np.zeros((len(self.classes_), lr.coef_.shape[1]), dtype=np.float32)
-            icpt = np.full(len(self.classes_), -30.0, dtype=np.float32)
-            rows = class_index(self.classes_, lr.classes_)
-            coef[rows], icpt[rows] = lr.coef_, lr.intercept_
-            self.stackers_[subset] = (coef, icpt)
+            feats = self._features({n: probas[n][ok] for n in names}, names)
+            self.stackers_[subset] = fit_pooled_logit(feats, yi[ok], len(names), len(self.classes_),
+                                                      1.0 / self.params["C"])
         return self
 
     def predict_proba(self, X) -> np.ndarray:
@@ -164,8 +199,8 @@ class LateFusionModel(Model):
             ok = ~done & np.all([~np.isnan(probas[b]).any(axis=1) for b in names], axis=0)
             if not ok.any():
                 continue
-            coef, icpt = self.stackers_[subset]
-            out[ok] = softmax(self._features({b: probas[b][ok] for b in names}, names) @ coef.T + icpt)
+            out[ok] = softmax(pooled_logits(self._features({b: probas[b][ok] for b in names}, names),
+                                            *self.stackers_[subset]))
             done |= ok
             for i in np.flatnonzero(ok):
                 used[i] = subset
@@ -177,29 +212,27 @@ class LateFusionModel(Model):
         if not used[0]:
             return {}
         names = self._subset_names(used[0])
-        coef, _ = self.stackers_[used[0]]
+        weights, _ = self.stackers_[used[0]]
         c = int(np.nanargmax(p[0]))
-        k = len(self.classes_)
         parts = {}
         for j, name in enumerate(names):
-            feats = _log(softmax(_log(probas[name][:1]), self.temperatures_[name]))[0]
-            w = coef[c, j * k:(j + 1) * k]
-            parts[name] = float(w @ (feats - feats.mean()))
+            logp = _log(softmax(_log(probas[name][:1]), self.temperatures_[name]))[0]
+            parts[name] = float(weights[j] * (logp[c] - logp.mean()))
         total = sum(abs(v) for v in parts.values()) or 1.0
         return {n: abs(v) / total for n, v in parts.items()}
 
     # -- persistence ----------------------------------------------------------------------------
     def _save_weights(self, directory: Path) -> list[str]:
         arrays = {"temperatures": np.array([self.temperatures_[b] for b in self.params["bases"]])}
-        for subset, (coef, icpt) in self.stackers_.items():
-            arrays[f"coef_{subset}"], arrays[f"intercept_{subset}"] = coef, icpt
+        for subset, (weights, bias) in self.stackers_.items():
+            arrays[f"weights_{subset}"], arrays[f"bias_{subset}"] = weights, bias
         np.savez_compressed(Path(directory) / "stacker.npz", **arrays)
         return ["stacker.npz"]
 
     def _load_weights(self, directory: Path) -> None:
         w = load_npz(Path(directory) / "stacker.npz")
         self.temperatures_ = dict(zip(self.params["bases"], map(float, w["temperatures"])))
-        self.stackers_ = {s: (w[f"coef_{s}"], w[f"intercept_{s}"]) for s in SUBSETS if f"coef_{s}" in w}
+        self.stackers_ = {s: (w[f"weights_{s}"], w[f"bias_{s}"]) for s in SUBSETS if f"weights_{s}" in w}
         self._bases = {}
 
 
