@@ -25,6 +25,8 @@ TensorFlow is imported inside the functions that need it, never at module import
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import collections
 import hashlib
 import importlib
@@ -756,6 +758,7 @@ class FeatureCache:
         self.shard_size = shard_size
         self.computed = 0  # images run through the backbone by this object (tests, benchmarks)
         self._index: dict[int, tuple[np.ndarray, int, int]] | None = None
+        self._recent: "OrderedDict[tuple, np.ndarray]" = OrderedDict()
 
     # -- index -------------------------------------------------------------------------------
     def _load_index(self) -> dict[int, tuple[np.ndarray, int, int]]:
@@ -789,6 +792,21 @@ class FeatureCache:
         if file_size is not None and size != file_size:
             return None
         return np.asarray(feats[row], dtype=np.float32)
+
+    @staticmethod
+    def _recent_key(path: Any) -> tuple:
+        st = os.stat(path)
+        return (str(path), st.st_size, st.st_mtime_ns)
+
+    def _remember(self, path: Any, feats: np.ndarray) -> None:
+        """Keep the features of the last few id-less images (uploads) in memory only, so the
+        models that share the backbone (image-effnet, fusion-concat) run it once per upload."""
+        try:
+            self._recent[self._recent_key(path)] = feats
+        except OSError:
+            return
+        while len(self._recent) > 32:
+            self._recent.popitem(last=False)
 
     def _write_shard(self, ids: list[int], sizes: list[int], feats: np.ndarray) -> None:
         if not ids:
@@ -841,6 +859,10 @@ class FeatureCache:
                     out[row] = hit
                     cached += 1
                     continue
+            elif fsize is not None and self._recent_key(p) in self._recent:
+                out[row] = self._recent[self._recent_key(p)]  # same upload, another model
+                cached += 1
+                continue
             todo.append((row, iid, fsize))
 
         errors: list[str] = []
@@ -878,6 +900,8 @@ class FeatureCache:
                         for (k, _), f in zip(ok_rows, feats):
                             row, iid, fsize = batch[k]
                             out[row] = f
+                            if iid is None and fsize is not None:
+                                self._remember(paths[row], f)
                             if iid is not None and fsize is not None and np.isfinite(f).all():
                                 pending_ids.append(iid)
                                 pending_sizes.append(fsize)

@@ -297,6 +297,18 @@ def predict_file(models_dir: Path, input_csv: Path, output_csv: Path,
 
 # -- one product (the app's classifier page) ------------------------------------------------------
 
+def warm_up(models: dict) -> float:
+    """Run one made-up product (title + small image) through every model, so that the first
+    real request does not pay for graph tracing and backbone loading. Returns the seconds."""
+    from PIL import Image
+
+    t = time.perf_counter()
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 64), (200, 120, 40)).save(buf, format="PNG")
+    classify_product(models, "Produit de démonstration", "", buf.getvalue())
+    return time.perf_counter() - t
+
+
 @dataclass
 class Classification:
     """Everything the app shows about one product."""
