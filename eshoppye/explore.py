@@ -329,8 +329,6 @@ def compute_aggregates(frame: pd.DataFrame, fingerprint: str | None = None,
     progress(0.05, "longueur des textes")
     title_chars = titles.str.len().to_numpy()
     title_words = titles.str.split().str.len().fillna(0).to_numpy()
-    from eshoppye.text import strip_html
-
     has_desc = (descs.str.strip() != "").to_numpy()
     desc_chars = descs.str.len().to_numpy()
     desc_html = descs.str.contains(r"<[a-zA-Z/][^>]*>", regex=True).to_numpy()
@@ -462,13 +460,16 @@ def gallery_page(frame: pd.DataFrame, index: pd.Series | None = None, code: int 
         for w in words:
             mask &= np.fromiter((w in v for v in values), dtype=bool, count=len(values))
     hits = frame[mask]
+    if code is None and not words:  # every category: a fixed shuffle rather than code order
+        hits = hits.sample(frac=1.0, random_state=0)
     pages = max(1, math.ceil(len(hits) / per_page))
     page = min(max(1, int(page)), pages)
     return hits.iloc[(page - 1) * per_page: page * per_page], int(len(hits)), pages
 
 
 def thumbnail(path: str | Path, size: int = 220):
-    """A small RGB PIL image of a product photo, or None when missing or unreadable."""
+    """A ``size`` x ``size`` RGB PIL image of a product photo (letterboxed on white), or None when
+    missing or unreadable."""
     from PIL import Image
 
     from eshoppye.image import load_image
@@ -480,7 +481,9 @@ def thumbnail(path: str | Path, size: int = 220):
     except EshoppyeError:
         return None
     img.thumbnail((size, size), Image.Resampling.BILINEAR)
-    return img
+    canvas = Image.new("RGB", (size, size), (255, 255, 255))
+    canvas.paste(img, ((size - img.width) // 2, (size - img.height) // 2))
+    return canvas
 
 
 # ------------------------------------------------------------------------------------------------

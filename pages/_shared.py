@@ -8,7 +8,9 @@ models are loaded only when a page asks for them (:func:`get_models`).
 from __future__ import annotations
 
 import html
+import os
 import re
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -44,12 +46,18 @@ def md_escape(text: Any, limit: int | None = None) -> str:
     return _MD_SPECIAL.sub(r"\\\1", s)
 
 
+def code_span(text: Any) -> str:
+    """Text for a Markdown code span (backticks removed; nothing else is interpreted there)."""
+    return "`" + str(text).replace("`", "'").replace("\n", " ") + "`"
+
+
 def page_setup(title: str, icon: str = "") -> None:
     """Inject the CSS once per run and write the page title."""
     css = ASSETS / "style.css"
     if css.is_file():
         st.html(f"<style>{css.read_text(encoding='utf-8')}</style>")
-    st.title(f"{icon} {title}".strip())
+    if title:
+        st.title(f"{icon} {title}".strip())
 
 
 def fr_int(n: int | float) -> str:
@@ -86,57 +94,63 @@ def get_dataset():
         return _load_dataset(str(data_dir), _data_key(data_dir))
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _aggregates(data_dir: str, fingerprint: str, _frame, _progress=None):
-    return explore.compute_aggregates(_frame, fingerprint, _progress)
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _slot(kind: str, key: str) -> dict[str, Any]:
+    """A per-server slot (value + lock) for something computed once with a progress bar.
+
+    The computation itself runs outside the cached function so that it can drive a progress
+    bar of the current page (Streamlit cannot replay elements created by a cached function).
+    """
+    return {"value": None, "lock": threading.Lock()}
 
 
-def get_aggregates(dataset) -> dict[str, Any]:
-    """The data page's figures, computed once (progress bar) and cached in memory and on disk."""
+def _once(kind: str, key: str, compute, first_text: str):
+    slot = _slot(kind, key)
+    if slot["value"] is not None:
+        return slot["value"]
     placeholder = st.empty()
     holder: dict[str, Any] = {}
 
     def progress(frac: float, msg: str) -> None:
         if "bar" not in holder:
-            holder["bar"] = placeholder.progress(0.0, text="Calcul des statistiques du catalogue…")
-        holder["bar"].progress(min(max(frac, 0.0), 1.0), text=f"Calcul des statistiques (une seule fois) : {msg}")
+            holder["bar"] = placeholder.progress(0.0, text=first_text)
+        holder["bar"].progress(min(max(float(frac), 0.0), 1.0), text=f"{first_text} : {msg}")
 
     try:
-        return _aggregates(str(dataset.data_dir), dataset.fingerprint, dataset.frame, progress)
+        with slot["lock"]:
+            if slot["value"] is None:
+                slot["value"] = compute(progress)
     finally:
         placeholder.empty()
+    return slot["value"]
+
+
+def get_aggregates(dataset) -> dict[str, Any]:
+    """The data page's figures, computed once (progress bar), kept in memory and on disk."""
+    return _once("aggregates", f"{dataset.data_dir}|{dataset.fingerprint}",
+                 lambda progress: explore.compute_aggregates(dataset.frame, dataset.fingerprint, progress),
+                 "Calcul des statistiques du catalogue (une seule fois)")
 
 
 # ------------------------------------------------------------------------------------------------
 # models
 # ------------------------------------------------------------------------------------------------
 
-@st.cache_resource(show_spinner=False)
-def _load_models(models_key: str, _progress=None) -> explore.LoadedModels:
-    loaded = explore.load_app_models(_progress)
-    _STATE["loaded"] = loaded
-    return loaded
-
-
 def get_models() -> explore.LoadedModels:
     """The app's models, resolved through the registry and loaded once per server.
 
     A progress bar is shown while they download or load for the first time.
     """
-    key = f"{explore.models_dir()}|{explore.metrics_path()}"
-    placeholder = st.empty()
-    holder: dict[str, Any] = {}
-
-    def progress(frac: float, msg: str) -> None:
-        if "bar" not in holder:
-            holder["bar"] = placeholder.progress(0.0, text="Préparation des modèles…")
-        holder["bar"].progress(min(max(frac, 0.0), 1.0), text=f"Préparation des modèles : {msg}")
-
-    try:
-        loaded = _load_models(key, progress)
-    finally:
-        placeholder.empty()
+    key = f"{explore.models_dir()}|{explore.metrics_path()}|{os.environ.get('ESHOPPYE_MANIFEST', '')}"
+    shown = _STATE.get("loaded") is not None  # the sidebar already lists the loaded models
+    loaded = _once("models", key, explore.load_app_models, "Préparation des modèles (une seule fois)")
     _STATE["loaded"] = loaded
+    slot = st.session_state.get("_sidebar_models_slot")
+    if not shown and slot is not None:
+        try:
+            _render_models(slot)
+        except Exception:  # noqa: BLE001 - a stale placeholder must not break the page
+            pass
     return loaded
 
 
@@ -170,19 +184,27 @@ def sidebar() -> None:
                        "Pour les vraies données : variable `ESHOPPYE_DATA_DIR` (voir Accueil).")
         else:
             st.markdown(":green-badge[Données réelles du challenge Rakuten]")
-            st.caption(f"Dossier : `{md_escape(info['shown'])}`"
+            st.caption(f"Dossier : {code_span(info['shown'])}"
                        + (" (via `ESHOPPYE_DATA_DIR`)" if info["from_env"] else ""))
         if not info["exists"]:
             st.caption(f":red[X_train_update.csv introuvable dans {md_escape(info['shown'])}]")
 
         st.markdown("#### Modèles")
-        loaded = _STATE.get("loaded")
+        slot = st.empty()
+    st.session_state["_sidebar_models_slot"] = slot
+    _render_models(slot)
+
+
+def _render_models(slot) -> None:
+    """The models part of the sidebar (re-rendered by :func:`get_models` once they are loaded)."""
+    loaded = _STATE.get("loaded")
+    with slot.container():
         if loaded is not None:
             for row in loaded.info:
                 st.markdown(f"✅ **{row['name']}** · v{row['version']}  \n"
                             f"<small>{KIND_FR.get(row['kind'], row['kind'])} · {row['origin_label']}</small>",
                             unsafe_allow_html=True)
-            st.caption(f"Chargés en {loaded.seconds:.1f} s depuis `{md_escape(_short(loaded.source))}`")
+            st.caption(f"Chargés en {loaded.seconds:.1f} s depuis {code_span(_short(loaded.source))}")
             for p in loaded.problems:
                 st.caption(f":red[{md_escape(p, 200)}]")
         else:
@@ -228,3 +250,29 @@ def timed(fn, *args, **kwargs):
     t = time.perf_counter()
     out = fn(*args, **kwargs)
     return out, time.perf_counter() - t
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _split_predictions(model_name: str, fingerprint: str, part: str, _dataset, _model):
+    import numpy as np
+
+    from eshoppye.data import split_dataset
+
+    pos = split_dataset(_dataset.labels)[part]
+    frame = _dataset.frame.iloc[pos]
+    proba = _model.predict_proba(frame)
+    ok = ~np.isnan(proba).any(axis=1)
+    pred = np.full(len(frame), -1, dtype=np.int64)
+    pred[ok] = _model.classes_[proba[ok].argmax(axis=1)]
+    conf = np.where(ok, np.nan_to_num(proba).max(axis=1), np.nan)
+    return pos, pred, conf
+
+
+def misclassified(model_name: str, dataset, part: str, true: int, pred: int):
+    """Products of ``part`` of true class ``true`` that ``model_name`` puts in ``pred``."""
+    loaded = get_models()
+    pos, preds, conf = _split_predictions(model_name, dataset.fingerprint, part, dataset,
+                                          loaded.models[model_name])
+    frame = dataset.frame.iloc[pos].assign(predicted=preds, confidence=conf)
+    hits = frame[(frame["prdtypecode"] == true) & (frame["predicted"] == pred)]
+    return hits.sort_values("confidence", ascending=False)

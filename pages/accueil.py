@@ -10,7 +10,7 @@ from eshoppye import explore
 from eshoppye.categories import CODES, NAMES, TRAIN_COUNT
 from pages._shared import MODEL_BLURB, fr_int, fr_pct, page_setup, read_metrics_safe
 
-page_setup("eShopPye")
+page_setup("")
 st.html("""<div class='hero'><h2>Ranger automatiquement chaque produit dans la bonne catégorie</h2>
 <p>Un titre, une description facultative, une photo : eShopPye propose l'une des 27 catégories du
 catalogue Rakuten France, explique sa décision et dit quels modèles ont parlé.</p></div>""")

@@ -233,6 +233,9 @@ class LateFusionModel(Model):
         w = load_npz(Path(directory) / "stacker.npz")
         self.temperatures_ = dict(zip(self.params["bases"], map(float, w["temperatures"])))
         self.stackers_ = {s: (w[f"weights_{s}"], w[f"bias_{s}"]) for s in SUBSETS if f"weights_{s}" in w}
+        if not self.stackers_:
+            raise EshoppyeError(f"{Path(directory) / 'stacker.npz'}: aucun méta-modèle (format ancien ?), "
+                                "réentraînez fusion-late")
         self._bases = {}
 
 

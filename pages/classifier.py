@@ -1,0 +1,301 @@
+"""Classifier: one product (title, description, photo) or a CSV of products."""
+
+from __future__ import annotations
+
+import html
+import io
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from eshoppye import explore
+from eshoppye.categories import label, name_of
+from eshoppye.errors import EshoppyeError
+from pages._shared import (KIND_FR, fr_int, fr_pct, get_dataset, get_models, md_escape,
+                           page_setup)
+
+MAX_BATCH_ROWS = 5000
+IMG_NONE, IMG_UPLOAD, IMG_CAMERA, IMG_SAMPLE = ("Aucune image", "Téléverser une photo", "Prendre une photo",
+                                                "Photo du produit d'exemple")
+FUSION_INPUTS = {"all": "texte et image", "text": "texte seul (pas d'image)", "image": "image seule (pas de texte)"}
+
+page_setup("Classifier un produit", "🏷️")
+status_box = st.container()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def check_image(data: bytes, name: str):
+    """``(thumbnail, size, error)`` of uploaded bytes; the error is a French sentence or None."""
+    from PIL import Image
+
+    from eshoppye.image import load_image
+
+    try:
+        img = load_image(data, name=name)
+    except EshoppyeError as exc:
+        return None, None, str(exc)
+    size = img.size
+    img.thumbnail((360, 360), Image.Resampling.BILINEAR)
+    return img, size, None
+
+
+def sample_products(dataset, per_class: int = 2) -> pd.DataFrame:
+    """A few products of every category from the test split (with an image when possible)."""
+    from eshoppye.data import split_dataset
+
+    test = dataset.frame.iloc[split_dataset(dataset.labels)["test"]]
+    test = test.assign(_img=test["image_path"].astype(str) != "").sort_values(["prdtypecode", "_img"],
+                                                                              ascending=[True, False])
+    return test.groupby("prdtypecode", sort=True).head(per_class).drop(columns="_img")
+
+
+def use_sample() -> None:
+    """Callback of the sample picker: copy the product into the form."""
+    row = st.session_state.get("clf_sample")
+    samples = st.session_state.get("_samples")
+    if row is None or samples is None or row not in samples.index:
+        return
+    prod = samples.loc[row]
+    st.session_state["clf_title"] = str(prod["designation"])
+    st.session_state["clf_desc"] = str(prod["description"])
+    st.session_state["clf_img_src"] = IMG_SAMPLE if prod["image_path"] else IMG_NONE
+    st.session_state.pop("clf_result", None)
+
+
+def proba_chart(top: list[tuple[int, float]], highlight: int | None, height: int = 210) -> go.Figure:
+    top = list(reversed(top))
+    fig = go.Figure(go.Bar(
+        x=[p for _, p in top], y=[label(c) for c, _ in top], orientation="h",
+        marker_color=["#bf0000" if c == highlight else "#c9ccd3" for c, _ in top],
+        text=[fr_pct(p, 0) for _, p in top], textposition="auto",
+        hovertemplate="%{y}<br>probabilité %{x:.1%}<extra></extra>"))
+    fig.update_layout(height=height, margin=dict(l=5, r=5, t=5, b=5), xaxis=dict(range=[0, 1], tickformat=".0%"),
+                      yaxis=dict(automargin=True), showlegend=False)
+    return fig
+
+
+tab_one, tab_batch = st.tabs(["Un produit", "Plusieurs produits (CSV)"])
+
+# ================================================================================================
+# one product
+# ================================================================================================
+with tab_one:
+    dataset = None
+    try:
+        dataset, _ = get_dataset()
+    except EshoppyeError as exc:
+        st.caption(f"Produits d'exemple indisponibles : {md_escape(exc)}")
+    form_col, img_col = st.columns([3, 2], gap="large")
+    with form_col:
+        if dataset is not None:
+            samples = sample_products(dataset)
+            st.session_state["_samples"] = samples
+            st.selectbox(
+                "Partir d'un produit d'exemple (partie test, jamais vue à l'entraînement)",
+                [None, *samples.index], key="clf_sample", on_change=use_sample,
+                format_func=lambda i: "— saisie libre —" if i is None else
+                f"{str(samples.loc[i, 'designation'])[:70]}  (réel : {label(samples.loc[i, 'prdtypecode'])})")
+        title = st.text_input("Titre du produit (designation)", key="clf_title",
+                              placeholder="par exemple : Manette sans fil pour PS4 Dualshock noire")
+        desc = st.text_area("Description (facultative, HTML accepté)", key="clf_desc", height=140,
+                            placeholder="Texte ou HTML de la fiche produit")
+        for level, msg in explore.input_notes(title, desc):
+            (st.warning if level == "warning" else st.info)(msg)
+    with img_col:
+        src = st.radio("Photo", [IMG_NONE, IMG_UPLOAD, IMG_CAMERA, IMG_SAMPLE], key="clf_img_src",
+                       horizontal=False)
+        image_bytes, image_name, image_error, preview = None, "", None, None
+        if src == IMG_UPLOAD:
+            up = st.file_uploader("Photo du produit (JPEG, PNG, WebP… 40 Mpx au plus)", key="clf_upload")
+            if up is not None:
+                image_bytes, image_name = up.getvalue(), up.name
+        elif src == IMG_CAMERA:
+            shot = st.camera_input("Photo du produit", key="clf_camera")
+            if shot is not None:
+                image_bytes, image_name = shot.getvalue(), "photo de l'appareil"
+        elif src == IMG_SAMPLE:
+            row = st.session_state.get("clf_sample")
+            samples = st.session_state.get("_samples")
+            path = samples.loc[row, "image_path"] if (samples is not None and row in samples.index) else ""
+            if path:
+                try:
+                    with open(path, "rb") as fh:
+                        image_bytes, image_name = fh.read(), str(path).rsplit("/", 1)[-1]
+                except OSError as exc:
+                    image_error = f"{path} : lecture impossible ({exc.strerror})"
+            else:
+                st.caption("Choisissez d'abord un produit d'exemple (à gauche) qui a une photo.")
+        if image_bytes is not None:
+            preview, size, image_error = check_image(image_bytes, image_name)
+            if preview is not None:
+                st.image(preview, caption=f"{md_escape(image_name, 60)} · {size[0]} × {size[1]} px", width=260)
+        if image_error:
+            st.error(f"Image refusée : {image_error}. Le produit sera classé sur le texte seul.")
+            image_bytes = None
+
+    go_clicked = st.button("Classer ce produit", type="primary", key="clf_go", icon="🏷️")
+
+with status_box:
+    try:
+        loaded = get_models()
+    except EshoppyeError as exc:
+        st.error(f"Modèles indisponibles : {exc}")
+        st.stop()
+    for p in loaded.problems:
+        st.warning(f"Modèle non chargé : {p}")
+
+with tab_one:
+    if go_clicked:
+        from eshoppye.predict import classify_product
+
+        try:
+            with st.spinner("Classification…"):
+                result = classify_product(loaded.models, title, desc, image_bytes)
+            st.session_state["clf_result"] = {"result": result, "title": title, "desc": desc,
+                                              "image_name": image_name if image_bytes else ""}
+        except EshoppyeError as exc:
+            st.session_state.pop("clf_result", None)
+            msg = str(exc)
+            if "au moins un titre" in msg:
+                msg = "Indiquez au moins un titre, une description ou une photo valide pour classer le produit."
+            st.error(msg)
+        except Exception as exc:  # noqa: BLE001 - the app must keep running
+            st.session_state.pop("clf_result", None)
+            st.error(f"La classification a échoué ({exc.__class__.__name__}). Les autres champs sont conservés ; "
+                     "réessayez ou changez d'entrée.")
+
+    saved = st.session_state.get("clf_result")
+    if saved:
+        r = saved["result"]
+        st.divider()
+        used = [k for k, v in (("texte", r.inputs.get("text")), ("image", r.inputs.get("image"))) if v]
+        chips = " ".join(f"<span class='chip chip-ok'>{k} ✓</span>" for k in used) + " " + " ".join(
+            f"<span class='chip chip-off'>{k}</span>" for k in ("texte", "image") if k not in used)
+        if r.code is not None:
+            st.html(f"""<div class='decision' data-testid='decision'>
+<span class='conf'>{html.escape(fr_pct(r.confidence, 0))}</span>
+<div class='sub'>Catégorie proposée</div>
+<div class='big' id='decision-label'>{html.escape(label(r.code))}</div>
+<div class='sub'>décidée par <b>{html.escape(r.decided_by)}</b> · entrées utilisées : {chips}
+· {r.total_seconds * 1000:.0f} ms au total</div></div>""")
+        else:
+            st.warning("Aucun modèle n'a pu se prononcer sur ce produit.")
+
+        st.subheader("Ce que dit chaque modèle")
+        order = sorted(r.per_model, key=lambda n: ({"text": 0, "image": 1, "fusion": 2}.get(
+            loaded.models[n].kind if n in loaded.models else "", 3), n))
+        cols = st.columns(min(3, max(len(order), 1)))
+        for i, name in enumerate(order):
+            kind = loaded.models[name].kind if name in loaded.models else ""
+            with cols[i % len(cols)].container(border=True):
+                star = " ⭐ décision" if name == r.decided_by else ""
+                st.markdown(f"**{name}** · {KIND_FR.get(kind, kind)}{star}")
+                st.plotly_chart(proba_chart(r.per_model[name], r.code), width="stretch", key=f"pm_{name}",
+                                config={"displayModeBar": False})
+                st.caption(f"{r.seconds.get(name, 0) * 1000:.0f} ms")
+        if r.silent:
+            st.caption("Muets faute d'entrée : " + ", ".join(
+                f"{n} ({'pas de photo' if loaded.models[n].kind == 'image' else 'pas de texte'})"
+                if n in loaded.models else n for n in r.silent))
+
+        st.subheader("Pourquoi")
+        w_col, f_col = st.columns(2)
+        with w_col:
+            if r.words:
+                words = list(reversed(r.words))
+                fig = go.Figure(go.Bar(x=[v for _, v in words], y=[w for w, _ in words], orientation="h",
+                                       marker_color=["#bf0000" if v > 0 else "#7f8c9a" for _, v in words],
+                                       hovertemplate="%{y}<br>contribution %{x:.3f}<extra></extra>"))
+                top_model = r.per_model.get("text-tfidf", [(None, 0)])[0][0]
+                fig.update_layout(height=300, margin=dict(l=5, r=5, t=40, b=5),
+                                  title=f"Mots qui ont poussé text-tfidf vers {name_of(top_model) if top_model else '?'}")
+                st.plotly_chart(fig, width="stretch", key="why_words", config={"displayModeBar": False})
+            else:
+                st.caption("Pas d'explication par mots (text-tfidf absent ou pas de texte).")
+        with f_col:
+            if r.fusion_shares:
+                shares = r.fusion_shares
+                fig = go.Figure(go.Pie(labels=list(shares), values=[max(v, 0) for v in shares.values()], hole=0.5,
+                                       marker_colors=["#bf0000", "#8a1538", "#1f77b4", "#c9ccd3"]))
+                fig.update_layout(height=300, margin=dict(l=5, r=5, t=40, b=5),
+                                  title=f"Part de chaque modèle dans la fusion ({FUSION_INPUTS.get(r.fusion_inputs, r.fusion_inputs)})")
+                st.plotly_chart(fig, width="stretch", key="why_fusion", config={"displayModeBar": False})
+            elif "fusion-late" in loaded.models:
+                st.caption("La fusion n'a pas pu se prononcer sur ce produit.")
+            else:
+                st.caption("Pas de modèle de fusion chargé : la décision vient d'un modèle seul.")
+
+        with st.expander("Temps de calcul et texte lu par les modèles"):
+            times = pd.DataFrame({"modèle": list(r.seconds), "temps (ms)": [round(v * 1000, 1) for v in r.seconds.values()]})
+            st.dataframe(times, hide_index=True)
+            from eshoppye.text import strip_html
+
+            st.markdown("**Titre saisi (affiché tel quel, inerte)**")
+            st.code(saved["title"][:2000] or "(vide)", language=None, wrap_lines=True)
+            if saved["desc"]:
+                st.markdown("**Description après retrait du HTML**")
+                st.code(strip_html(saved["desc"])[:2000], language=None, wrap_lines=True)
+
+# ================================================================================================
+# batch
+# ================================================================================================
+with tab_batch:
+    st.markdown(f"Téléversez un CSV avec une colonne `designation` (et facultativement `description`, "
+                f"`productid`, `imageid`, `image_path`) : vous récupérez les mêmes colonnes que "
+                f"`eshoppye predict` (`prdtypecode`, `category`, `confidence`, `decided_by`, une colonne par modèle). "
+                f"{fr_int(MAX_BATCH_ROWS)} produits au plus ici ; au-delà, utilisez la ligne de commande.")
+    template = pd.DataFrame({"designation": ["Manette sans fil pour PS4 noire", "Bâche de piscine ronde 4 m",
+                                             "Harry Potter à l'école des sorciers - poche"],
+                             "description": ["Compatible Playstation 4, vibrations.", "", "<p>Roman jeunesse</p>"]})
+    st.download_button("Télécharger un fichier d'exemple", template.to_csv(index=False).encode("utf-8"),
+                       file_name="produits_exemple.csv", mime="text/csv", key="batch_template")
+    up_csv = st.file_uploader("Fichier CSV de produits", key="batch_upload")
+    if up_csv is not None:
+        from eshoppye.config import default_data_dir
+        from eshoppye.predict import predict_table, read_products
+
+        try:
+            table = read_products(up_csv.getvalue(), up_csv.name)
+        except EshoppyeError as exc:
+            st.error(f"Fichier refusé : {exc}")
+            table = None
+        if table is not None:
+            if len(table.frame) > MAX_BATCH_ROWS:
+                st.warning(f"{fr_int(len(table.frame))} produits : seuls les {fr_int(MAX_BATCH_ROWS)} premiers sont "
+                           "classés ici (utilisez `eshoppye predict` pour le reste).")
+                table.frame = table.frame.head(MAX_BATCH_ROWS)
+            if "image_path" in table.frame:  # only relative paths inside the data folder or the repository
+                from pathlib import PurePath
+                for i, p in table.frame["image_path"].items():
+                    p = str(p or "").strip()
+                    if p and (PurePath(p).is_absolute() or ".." in PurePath(p).parts):
+                        table.problems.append(f"ligne {table.frame.at[i, '_line']}: chemin d'image refusé "
+                                              f"(absolu ou hors du dossier) : {p[:80]}")
+                        table.frame.at[i, "image_path"] = ""
+            images_dir = default_data_dir() / "images"
+            try:
+                with st.spinner(f"Classification de {fr_int(len(table.frame))} produit(s)…"):
+                    out = predict_table(loaded.models, table, images_dir if images_dir.is_dir() else None)
+            except EshoppyeError as exc:
+                st.error(f"Classification impossible : {exc}")
+                out = None
+            except Exception as exc:  # noqa: BLE001
+                st.error(f"Classification impossible ({exc.__class__.__name__}).")
+                out = None
+            if table.problems:
+                with st.expander(f"⚠️ {len(table.problems)} problème(s) signalé(s)", expanded=len(table.problems) <= 5):
+                    for p in table.problems[:200]:
+                        st.markdown(f"- {md_escape(p, 300)}")
+            if out is not None:
+                done = int(out["prdtypecode"].notna().sum()) if len(out) else 0
+                m1, m2, m3 = st.columns(3)
+                m1.metric("Produits lus", fr_int(len(out)))
+                m2.metric("Produits classés", fr_int(done))
+                m3.metric("Problèmes", fr_int(len(table.problems)))
+                st.dataframe(out.head(500), hide_index=True, width="stretch")
+                buf = io.StringIO()
+                out.to_csv(buf, index=False)
+                st.download_button("Télécharger les prédictions (CSV)", buf.getvalue().encode("utf-8"),
+                                   file_name="predictions.csv", mime="text/csv", type="primary",
+                                   key="batch_download")

@@ -1,0 +1,171 @@
+"""Modèles: every evaluated model side by side, per-class F1, confusion matrix, confused pairs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+import streamlit as st
+
+from eshoppye import explore
+from eshoppye.categories import CODES, label
+from eshoppye.errors import EshoppyeError
+from pages._shared import code_span, MODEL_BLURB, fr_int, get_dataset, get_models, md_escape, page_setup, read_metrics_safe
+
+page_setup("Modèles", "🧠")
+metrics, error = read_metrics_safe()
+if error:
+    st.error(f"Impossible de lire les métriques : {error}")
+    st.stop()
+if not metrics.get("models"):
+    st.info(f"Aucune métrique dans {code_span(explore.metrics_path())}. Entraînez et évaluez les modèles avec "
+            "`eshoppye train --models all --out models/` (écrit aussi reports/metrics.json).")
+    st.stop()
+
+meta = metrics.get("data", {})
+split = metrics.get("split", {})
+sizes = split.get("sizes", {})
+evaluated_on = split.get("evaluated_on", "test")
+src = "catalogue d'exemple **synthétique**" if meta.get("synthetic") else f"données {code_span(meta.get('dir', '?'))}"
+st.markdown(f"Évaluation sur la partie **{evaluated_on}** ({fr_int(sizes.get(evaluated_on, 0))} produits) du "
+            f"{src} : {fr_int(meta.get('n_rows', 0))} produits, empreinte `{meta.get('fingerprint', '?')}`, "
+            f"découpage stratifié graine {split.get('seed', '?')}.")
+if meta.get("synthetic"):
+    st.caption("🧪 Sur des produits synthétiques, les scores mesurent la chaîne de traitement, pas la difficulté "
+               "du vrai catalogue Rakuten.")
+
+table = explore.models_table(metrics)
+st.subheader("Vue d'ensemble")
+st.dataframe(
+    table, hide_index=True, width="stretch",
+    column_config={
+        "F1 pondéré": st.column_config.ProgressColumn(format="%.3f", min_value=0.0, max_value=1.0,
+                                                      help="métrique officielle du challenge"),
+        "F1 macro": st.column_config.NumberColumn(format="%.3f"),
+        "exactitude": st.column_config.NumberColumn(format="%.3f"),
+        "couverture": st.column_config.NumberColumn(format="percent",
+                                                    help="part des produits pour lesquels le modèle a pu répondre"),
+        "taille (Mo)": st.column_config.NumberColumn(format="%.2f"),
+        "latence p50 (ms)": st.column_config.NumberColumn(format="%.1f", help="un produit à la fois"),
+        "latence p95 (ms)": st.column_config.NumberColumn(format="%.1f"),
+        "débit (produits/s)": st.column_config.NumberColumn(format="%.0f", help="par lot"),
+        "entraînement (s)": st.column_config.NumberColumn(format="%.0f"),
+    })
+with st.expander("Principe de chaque modèle"):
+    for name in table["modèle"]:
+        st.markdown(f"- **{name}** : {MODEL_BLURB.get(name, '')}")
+
+score_cols = ["F1 pondéré", "F1 macro", "exactitude"]
+long = table.melt(id_vars="modèle", value_vars=score_cols, var_name="mesure", value_name="score")
+c1, c2 = st.columns([3, 2])
+with c1:
+    fig = px.bar(long, x="modèle", y="score", color="mesure", barmode="group", text_auto=".3f",
+                 color_discrete_sequence=["#bf0000", "#8a1538", "#c9ccd3"])
+    fig.update_layout(height=400, margin=dict(l=10, r=10, t=40, b=10), yaxis_range=[0, 1.05],
+                      title="Scores sur la partie test", legend=dict(orientation="h", y=1.08, title=""))
+    st.plotly_chart(fig, width="stretch")
+with c2:
+    sub = table.dropna(subset=["latence p50 (ms)"])
+    if len(sub):
+        fig = px.scatter(sub, x="latence p50 (ms)", y="F1 pondéré", text="modèle",
+                         size=sub["taille (Mo)"].fillna(0.01).clip(lower=0.01), size_max=45, log_x=True,
+                         color="type", color_discrete_map={"texte": "#bf0000", "image": "#1f77b4", "fusion": "#8a1538"})
+        fig.update_traces(textposition="top center")
+        fig.update_layout(height=400, margin=dict(l=10, r=10, t=40, b=10),
+                          title="Qualité, latence et taille (bulle)", legend=dict(orientation="h", y=-0.2))
+        st.plotly_chart(fig, width="stretch")
+
+c3, c4 = st.columns(2)
+with c3:
+    fig = px.bar(table, x="modèle", y="taille (Mo)", text_auto=".2f", color_discrete_sequence=["#8a1538"])
+    fig.update_layout(height=320, margin=dict(l=10, r=10, t=40, b=10), title="Taille sur disque (Mo)")
+    st.plotly_chart(fig, width="stretch")
+with c4:
+    fig = px.bar(table, x="modèle", y=["latence p50 (ms)", "latence p95 (ms)"], barmode="group",
+                 color_discrete_sequence=["#bf0000", "#c9ccd3"])
+    fig.update_layout(height=320, margin=dict(l=10, r=10, t=40, b=10), title="Latence d'un produit (ms)",
+                      legend=dict(orientation="h", y=1.1, title=""), yaxis_title="ms")
+    st.plotly_chart(fig, width="stretch")
+
+# -- per-class F1 -------------------------------------------------------------------------------------
+st.subheader("F1 par catégorie")
+pcf = explore.per_class_f1(metrics).reindex(list(table["modèle"]))
+fig = px.imshow(pcf.to_numpy(dtype=float), x=list(pcf.columns), y=list(pcf.index), zmin=0, zmax=1,
+                color_continuous_scale="RdYlGn", aspect="auto", text_auto=".2f")
+fig.update_layout(height=140 + 45 * len(pcf), margin=dict(l=10, r=10, t=20, b=10), xaxis_tickangle=-45,
+                  coloraxis_colorbar=dict(title="F1"))
+fig.update_traces(hovertemplate="%{y}<br>%{x}<br>F1 = %{z:.3f}<extra></extra>")
+st.plotly_chart(fig, width="stretch")
+
+# -- confusion matrix ---------------------------------------------------------------------------------
+st.subheader("Matrice de confusion")
+names = list(table["modèle"])
+m1, m2 = st.columns([2, 1])
+chosen = m1.selectbox("Modèle", names, key="cm_model")
+normalize = m2.toggle("En % de la catégorie réelle", value=True, key="cm_norm")
+entry = metrics["models"][chosen]
+cm = np.asarray(entry.get("confusion") or [], dtype=float)
+classes = [int(c) for c in metrics.get("classes", CODES)]
+if cm.shape != (len(classes), len(classes)):
+    st.warning("Matrice de confusion absente ou mal formée pour ce modèle.")
+else:
+    support = cm.sum(axis=1, keepdims=True)
+    shown = np.divide(cm, support, out=np.zeros_like(cm), where=support > 0) if normalize else cm
+    labels_ = [label(c) for c in classes]
+    fig = go.Figure(go.Heatmap(
+        z=shown, x=labels_, y=labels_, colorscale="Reds", customdata=cm,
+        hovertemplate="réel : %{y}<br>prédit : %{x}<br>%{customdata:.0f} produits"
+                      + (" (%{z:.1%})" if normalize else "") + "<extra></extra>"))
+    fig.update_layout(height=760, margin=dict(l=10, r=10, t=20, b=10), xaxis_title="catégorie prédite",
+                      yaxis_title="catégorie réelle", yaxis_autorange="reversed", xaxis_tickangle=-45)
+    st.plotly_chart(fig, width="stretch")
+    st.caption("Survolez une case pour le détail ; zoomez en sélectionnant une zone, double-cliquez pour revenir.")
+
+    # -- most confused pairs ------------------------------------------------------------------------
+    st.subheader("Catégories les plus confondues")
+    pairs = explore.confused_pairs(cm.astype(int).tolist(), classes, k=10)
+    if not pairs:
+        st.success(f"{chosen} ne confond aucune catégorie sur la partie {evaluated_on}.")
+    else:
+        pdf = pd.DataFrame([{"catégorie réelle": label(p["true"]), "prédite à tort": label(p["pred"]),
+                             "produits": p["count"], "part de la catégorie": p["share"]} for p in pairs])
+        st.dataframe(pdf, hide_index=True, width="stretch",
+                     column_config={"part de la catégorie": st.column_config.NumberColumn(format="percent")})
+        pick = st.selectbox("Voir des exemples pour la paire", range(len(pairs)), key="pair_pick",
+                            format_func=lambda i: f"{label(pairs[i]['true'])} → {label(pairs[i]['pred'])}")
+        if st.button("Montrer des produits confondus", key="pair_go"):
+            st.session_state["pair_examples"] = (chosen, pick)
+        if st.session_state.get("pair_examples") == (chosen, pick):
+            pair = pairs[pick]
+            try:
+                dataset, _ = get_dataset()
+                loaded = get_models()
+            except EshoppyeError as exc:
+                st.error(str(exc))
+                st.stop()
+            if chosen not in loaded.models:
+                st.warning(f"Le modèle {chosen} n'est pas chargé : impossible de retrouver les produits confondus.")
+            else:
+                from pages._shared import misclassified
+                with st.spinner(f"Prédictions de {chosen} sur la partie {evaluated_on}…"):
+                    try:
+                        examples = misclassified(chosen, dataset, evaluated_on, pair["true"], pair["pred"])
+                    except EshoppyeError as exc:
+                        st.error(str(exc))
+                        examples = None
+                if dataset.fingerprint != meta.get("fingerprint"):
+                    st.caption("Les données actuelles diffèrent de celles de l'évaluation : exemples tirés des "
+                               "données actuelles.")
+                if examples is not None and not len(examples):
+                    st.info("Aucun exemple retrouvé sur les données actuelles.")
+                elif examples is not None:
+                    cols = st.columns(4)
+                    for i, (_, row) in enumerate(examples.head(8).iterrows()):
+                        with cols[i % 4].container(border=True):
+                            thumb = explore.thumbnail(row.get("image_path", ""), 200)
+                            if thumb is not None:
+                                st.image(thumb, width="stretch")
+                            st.markdown(f"**{md_escape(row['designation'], 90)}**")
+                            st.caption(f"réel : {label(pair['true'])}  \nprédit : {label(pair['pred'])} "
+                                       f"({row['confidence']:.0%})")

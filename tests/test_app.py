@@ -1,0 +1,363 @@
+"""The Streamlit app with ``streamlit.testing.v1.AppTest``: every page, on the sample catalogue and
+the bundled models, and every bad input of the issue (clear French message, nothing lost).
+
+Development hooks: ``ESHOPPYE_TEST_APP_DATA`` / ``_MODELS`` / ``_METRICS`` point the app at another
+data folder, models folder or metrics file (defaults: ``data/sample``, ``models/``,
+``reports/metrics.json``).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+DATA = os.environ.get("ESHOPPYE_TEST_APP_DATA") or str(ROOT / "data" / "sample")
+MODELS = os.environ.get("ESHOPPYE_TEST_APP_MODELS") or str(ROOT / "models")
+METRICS = os.environ.get("ESHOPPYE_TEST_APP_METRICS") or str(ROOT / "reports" / "metrics.json")
+TIMEOUT = 180
+
+
+@pytest.fixture(scope="module")
+def app_cache(tmp_path_factory) -> Path:
+    """One cache for the whole module (models load once per process, like one server)."""
+    return tmp_path_factory.mktemp("appcache")
+
+
+@pytest.fixture(autouse=True)
+def app_env(monkeypatch, app_cache):
+    assert (Path(DATA) / "X_train_update.csv").is_file(), f"catalogue d'exemple absent: {DATA}"
+    assert any(Path(MODELS).glob("*/model.json")), f"aucun modèle dans {MODELS}"
+    monkeypatch.setenv("ESHOPPYE_DATA_DIR", DATA)
+    monkeypatch.setenv("ESHOPPYE_MODELS_DIR", MODELS)
+    monkeypatch.setenv("ESHOPPYE_METRICS", METRICS)
+    monkeypatch.setenv("ESHOPPYE_CACHE", str(app_cache))
+    monkeypatch.delenv("ESHOPPYE_MANIFEST", raising=False)
+
+
+def _app(page: str | None = None):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    if page:
+        at.switch_page(f"pages/{page}.py")
+        at.run()
+    return at
+
+
+def _ok(at) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _errors(at) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def _warnings(at) -> list[str]:
+    return [w.value for w in at.warning]
+
+
+def _decision(at) -> str | None:
+    for h in at.get("html"):
+        body = h.proto.body
+        if "decision-label" in body:
+            return body.split("id='decision-label'>", 1)[1].split("<", 1)[0]
+    return None
+
+
+def _png(size=(64, 64), color=(200, 30, 30)) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", size, color).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def _labels() -> set[str]:
+    import html
+
+    from eshoppye.categories import CODES, label
+
+    return {html.escape(label(c)) for c in CODES}
+
+
+# -- pages ---------------------------------------------------------------------------------------
+
+def test_accueil_is_fast_and_never_imports_tensorflow():
+    code = ("import sys, time; from streamlit.testing.v1 import AppTest; t = time.perf_counter();"
+            f"at = AppTest.from_file({APP!r}, default_timeout={TIMEOUT}); at.run();"
+            "assert not at.exception, [e.value for e in at.exception];"
+            "assert any('Ranger automatiquement' in h.proto.body for h in at.get('html'));"
+            "print('TF' if 'tensorflow' in sys.modules else 'noTF', round(time.perf_counter() - t, 2))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                         env=dict(os.environ), timeout=TIMEOUT)
+    assert out.returncode == 0, out.stderr[-2000:]
+    flag, seconds = out.stdout.split()[-2:]
+    assert flag == "noTF"
+    assert float(seconds) < 20
+
+
+def test_accueil_content_and_sidebar():
+    at = _app()
+    _ok(at)
+    text = " ".join(m.value for m in at.markdown)
+    assert "Les 27 catégories" in " ".join(h.value for h in at.header)
+    assert "ESHOPPYE_DATA_DIR" in text
+    assert at.get("plotly_chart")
+    assert any("Modèles" in m.value for m in at.sidebar.markdown)
+    assert any("Données utilisées" in m.value for m in at.sidebar.markdown)
+
+
+def test_donnees_page_charts_words_images_gallery():
+    at = _app("donnees")
+    _ok(at)
+    assert not _errors(at)
+    assert len(at.get("plotly_chart")) >= 6
+    assert at.metric[0].label == "Produits"
+    assert any("Image moyenne" in s.value for s in at.subheader)
+    # telling words of another category
+    at.selectbox(key="words_code").select_index(3).run()
+    _ok(at)
+    # gallery: search with no hit, then a category filter
+    at.text_input(key="gal_query").input("zzzqqqxxx").run()
+    _ok(at)
+    assert any("Aucun produit" in i.value for i in at.info)
+    at.text_input(key="gal_query").input("").run()
+    assert any("produit(s) · page 1 /" in c.value for c in at.caption)
+    pager = at.get("pagination")
+    assert pager, "the whole catalogue spans several gallery pages"
+    pager[0].set_value(2).run()
+    _ok(at)
+    assert any("produit(s) · page 2 /" in c.value for c in at.caption)
+    at.selectbox(key="gal_code").select_index(1).run()
+    _ok(at)
+    assert any("produit(s) · page 1" in c.value for c in at.caption)
+
+
+def test_modeles_page_table_heatmaps_confusion():
+    at = _app("modeles")
+    _ok(at)
+    if any("Aucune métrique" in i.value for i in at.info):
+        pytest.fail("reports/metrics.json absent: the Modèles page has nothing to show")
+    assert at.dataframe[0].value.shape[0] >= 1
+    assert len(at.get("plotly_chart")) >= 5
+    names = at.selectbox(key="cm_model").options
+    at.selectbox(key="cm_model").select(names[-1]).run()
+    at.toggle(key="cm_norm").set_value(False).run()
+    _ok(at)
+    if "pair_go" in [b.key for b in at.button]:  # the model confuses some categories: show examples
+        at.button(key="pair_go").click().run()
+        _ok(at)
+        assert not _errors(at)
+
+
+def test_modeles_page_without_or_with_corrupt_metrics(tmp_path, monkeypatch):
+    monkeypatch.setenv("ESHOPPYE_METRICS", str(tmp_path / "absent.json"))
+    at = _app("modeles")
+    _ok(at)
+    assert any("Aucune métrique" in i.value for i in at.info)
+    bad = tmp_path / "bad.json"
+    bad.write_text("{pas du json", encoding="utf-8")
+    monkeypatch.setenv("ESHOPPYE_METRICS", str(bad))
+    at = _app("modeles")
+    _ok(at)
+    assert any("métriques" in e for e in _errors(at))
+
+
+def test_donnees_page_with_missing_data(tmp_path, monkeypatch):
+    monkeypatch.setenv("ESHOPPYE_DATA_DIR", str(tmp_path))
+    at = _app("donnees")
+    _ok(at)
+    assert any("Impossible de lire les données" in e for e in _errors(at))
+
+
+# -- classifier: one product ---------------------------------------------------------------------
+
+def test_classifier_text_only():
+    at = _app("classifier")
+    _ok(at)
+    at.text_input(key="clf_title").input("Manette sans fil pour PS4 Dualshock noire").run()
+    at.button(key="clf_go").click().run()
+    _ok(at)
+    assert _decision(at) in _labels()
+    assert any("Ce que dit chaque modèle" in s.value for s in at.subheader)
+    assert any("Pourquoi" in s.value for s in at.subheader)
+
+
+def test_classifier_sample_product_with_its_photo():
+    at = _app("classifier")
+    at.selectbox(key="clf_sample").select_index(1).run()
+    assert at.text_input(key="clf_title").value
+    assert at.radio(key="clf_img_src").value == "Photo du produit d'exemple"
+    at.button(key="clf_go").click().run()
+    _ok(at)
+    assert not _errors(at)
+    assert _decision(at) in _labels()
+    assert any("image ✓" in h.proto.body for h in at.get("html"))
+
+
+def test_classifier_uploaded_photo():
+    at = _app("classifier")
+    at.text_input(key="clf_title").input("Bâche pour piscine ronde").run()
+    at.radio(key="clf_img_src").set_value("Téléverser une photo").run()
+    at.file_uploader(key="clf_upload").upload("photo.png", _png(), "image/png").run()
+    _ok(at)
+    assert not _errors(at)
+    at.button(key="clf_go").click().run()
+    _ok(at)
+    assert _decision(at) in _labels()
+
+
+@pytest.mark.parametrize("name,content", [
+    ("notes.txt", b"ceci n'est pas une image"),
+    ("photo.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 64),  # JPEG header, then nothing
+    ("vide.png", b""),
+])
+def test_classifier_bad_image_is_refused_and_text_kept(name, content):
+    at = _app("classifier")
+    title = "Manette sans fil pour PS4"
+    at.text_input(key="clf_title").input(title).run()
+    at.radio(key="clf_img_src").set_value("Téléverser une photo").run()
+    at.file_uploader(key="clf_upload").upload(name, content, "application/octet-stream").run()
+    _ok(at)
+    assert any(e.startswith("Image refusée") for e in _errors(at)), _errors(at)
+    assert at.text_input(key="clf_title").value == title
+    at.button(key="clf_go").click().run()  # still classified, on the text alone
+    _ok(at)
+    assert _decision(at) in _labels()
+    assert any("chip-off'>image" in h.proto.body for h in at.get("html"))
+
+
+def test_classifier_fifty_megapixel_image_is_refused():
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("L", (8660, 5780), 255).save(buf, "PNG", optimize=True)  # 50 Mpx, a few kB
+    at = _app("classifier")
+    at.radio(key="clf_img_src").set_value("Téléverser une photo").run()
+    at.file_uploader(key="clf_upload").upload("grande.png", buf.getvalue(), "image/png").run()
+    _ok(at)
+    errs = _errors(at)
+    assert any(e.startswith("Image refusée") and ("Mpx" in e or "bombe" in e) for e in errs), errs
+
+
+def test_classifier_empty_input():
+    at = _app("classifier")
+    at.button(key="clf_go").click().run()
+    _ok(at)
+    assert any("Indiquez au moins un titre" in e for e in _errors(at))
+    assert _decision(at) is None
+
+
+def test_classifier_long_description():
+    at = _app("classifier")
+    at.text_input(key="clf_title").input("Livre de cuisine").run()
+    at.text_area(key="clf_desc").input("recette " * 2500).run()  # 20,000 characters
+    _ok(at)
+    assert any("Description très longue" in w for w in _warnings(at))
+    at.button(key="clf_go").click().run()
+    _ok(at)
+    assert _decision(at) in _labels()
+
+
+def test_classifier_html_and_script_are_inert():
+    at = _app("classifier")
+    evil = "<script>alert('xss')</script><b>Piscine</b> hors sol <img src=x onerror=alert(1)>"
+    at.text_input(key="clf_title").input(evil).run()
+    at.text_area(key="clf_desc").input("<p onclick='alert(2)'>Bâche <i>ronde</i></p>").run()
+    _ok(at)
+    assert any("script" in w for w in _warnings(at))
+    at.button(key="clf_go").click().run()
+    _ok(at)
+    assert _decision(at) in _labels()
+    for h in at.get("html"):  # no user text ever reaches raw HTML
+        assert "alert" not in h.proto.body
+    for m in at.markdown:
+        assert "<script" not in m.value
+    assert any("<script>" in c.value for c in at.code)  # shown, as inert text
+
+
+# -- classifier: batch -----------------------------------------------------------------------------
+
+def _batch(content: bytes, name: str = "produits.csv"):
+    at = _app("classifier")
+    at.file_uploader(key="batch_upload").upload(name, content, "text/csv").run()
+    _ok(at)
+    return at
+
+
+def test_batch_csv_gives_the_cli_columns():
+    from eshoppye import explore
+    from eshoppye.predict import predict_table, read_products
+
+    csv = ("designation,description,productid\n"
+           "Manette sans fil pour PS4,,1\n"
+           "\"Bâche de piscine, ronde\",<p>4 m</p>,2\n"
+           ",,3\n").encode("utf-8")
+    at = _batch(csv)
+    assert not _errors(at)
+    shown = at.dataframe[-1].value
+    expected = predict_table(explore.load_app_models().models, read_products(csv, "produits.csv"))
+    assert list(shown.columns) == list(expected.columns)
+    assert {"prdtypecode", "category", "confidence", "decided_by"} <= set(shown.columns)
+    assert len(shown) == 3
+    assert "batch_download" in [b.key for b in at.get("download_button")]
+    assert any("ligne 4" in m.value for m in at.markdown)  # the empty row is reported
+
+
+def test_batch_csv_missing_column():
+    at = _batch(b"titre,description\nManette,rien\n")
+    assert any("colonne 'designation' manquante" in e for e in _errors(at))
+
+
+def test_batch_csv_windows_1252_is_read_with_a_note():
+    at = _batch("designation\nBâche de piscine été\n".encode("cp1252"))
+    assert not _errors(at)
+    assert any("Windows" in m.value for m in at.markdown)
+
+
+def test_batch_csv_broken_encoding_and_binary():
+    at = _batch(b"designation\nmanette \x81\x8d\x8f\x90\x9d\n")
+    assert any("encodage illisible" in e for e in _errors(at)), _errors(at)
+    at = _batch(_png(), "image.csv")
+    assert any(e.startswith("Fichier refusé") for e in _errors(at)), _errors(at)
+
+
+def test_batch_csv_absolute_image_paths_are_refused():
+    at = _batch(b"designation,image_path\nManette,/etc/passwd\n")
+    assert not _errors(at)
+    assert any("chemin d'image refusé" in m.value for m in at.markdown)
+    assert at.dataframe[-1].value["prdtypecode"].notna().all()
+
+
+def test_classifier_without_models(tmp_path, monkeypatch):
+    monkeypatch.setenv("ESHOPPYE_MODELS_DIR", str(tmp_path))
+    at = _app("classifier")
+    _ok(at)
+    assert any("Modèles indisponibles" in e for e in _errors(at))
+
+
+def test_explore_helpers_on_a_tiny_frame():
+    import numpy as np
+
+    from eshoppye import explore
+
+    frame = pd.DataFrame({"designation": ["piscine hors sol", "piscine ronde", "manette ps4", "manette xbox"],
+                          "description": ["", "<b>bâche</b>", "", ""], "productid": [1, 2, 3, 4],
+                          "prdtypecode": [2583, 2583, 50, 50], "image_path": [""] * 4})
+    agg = explore.compute_aggregates(frame)
+    assert agg["classes"]["2583"] == 2 and agg["missing_overall"]["without_description"] == 3
+    assert agg["words"]["2583"][0][0] == "piscine"
+    rows, total, pages = explore.gallery_page(frame, None, None, "PISCÎNE", 1, 1)
+    assert total == 2 and pages == 2 and len(rows) == 1
+    cm = np.eye(27, dtype=int)
+    cm[0, 1] = 5
+    assert explore.confused_pairs(cm.tolist())[0]["count"] == 5
