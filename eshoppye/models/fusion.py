@@ -246,6 +246,9 @@ class LateFusionModel(Model):
 def build_concat_head(text_dim: int, image_dim: int, n_classes: int, hidden: int = 256,
                       dropout: float = 0.4):
     """[text features | image features] -> Dense hidden -> Dropout -> Dense n_classes."""
+    from eshoppye.image import quiet_tensorflow
+
+    quiet_tensorflow()
     import keras
     from keras import layers
 

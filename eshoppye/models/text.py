@@ -176,6 +176,9 @@ class TfidfTextModel(Model):
 def build_bilstm(vocab_size: int, n_classes: int, maxlen: int, embed_dim: int = 100,
                  lstm_units: int = 64, dropout: float = 0.3):
     """Embedding -> Bidirectional LSTM -> Dropout -> Dense 128 -> Dense n_classes (softmax)."""
+    from eshoppye.image import quiet_tensorflow
+
+    quiet_tensorflow()
     import keras
     from keras import layers
 
@@ -189,6 +192,9 @@ def build_bilstm(vocab_size: int, n_classes: int, maxlen: int, embed_dim: int = 
 
 
 def _seed_keras() -> None:
+    from eshoppye.image import quiet_tensorflow
+
+    quiet_tensorflow()
     import keras
     import tensorflow as tf
 
