@@ -186,10 +186,17 @@ def load_app_models(progress: ProgressFn | None = None) -> LoadedModels:
         info.append({"name": name, "kind": model.kind, "version": entry.get("version") or model.version,
                      "origin": origin, "origin_label": ORIGIN_LABELS.get(origin, origin),
                      "path": str(path), "data_fingerprint": model.info.get("data_fingerprint")})
-    progress(1.0, "modèles prêts")
     if not models:
         detail = "; ".join(problems) or f"aucun modèle dans {source}"
         raise EshoppyeError(f"aucun modèle chargé ({detail}); lancez d'abord eshoppye train")
+    progress(0.97, "préchauffage des modèles")
+    try:
+        from eshoppye.predict import warm_up
+
+        warm_up(models)  # graph tracing and backbone loading now, not on the first click
+    except EshoppyeError as exc:
+        problems.append(f"préchauffage: {exc}")
+    progress(1.0, "modèles prêts")
     return LoadedModels(models=models, info=info, source=source, problems=problems,
                         seconds=time.perf_counter() - t0)
 

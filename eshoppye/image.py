@@ -871,7 +871,7 @@ class FeatureCache:
         pending_sizes: list[int] = []
         pending_feats: list[np.ndarray] = []
         bar = None
-        if progress and todo:
+        if progress and any(paths[row] is not None and str(paths[row]) for row, _, _ in todo):
             from tqdm.auto import tqdm
 
             bar = tqdm(total=len(todo), desc=f"features {self.variant}", unit="img")

@@ -72,10 +72,17 @@ def clean_description(text: str) -> str:
 
 
 def display_text(designation: str, description: str = "", max_chars: int = 600) -> str:
-    """Readable (accents and case kept) title + description, for sentence encoders."""
+    """Readable title + description (accents kept, markup out) for people."""
     title = strip_html(designation)[:MAX_TITLE_CHARS]
     desc = strip_html(description)[:max_chars]
     return f"{title}. {desc}".strip(" .") if desc else title
+
+
+def encoder_text(designation: str, description: str = "", max_chars: int = 120) -> str:
+    """Input of the sentence encoders: :func:`display_text`, NFKC-normalised and lower-cased
+    (accents kept), so that markup and capitals (ALL-CAPS titles are common) change nothing."""
+    text = unicodedata.normalize("NFKC", display_text(designation, description, max_chars))
+    return _SPACE_RE.sub(" ", text.lower()).strip()
 
 
 def as_text(value) -> str:

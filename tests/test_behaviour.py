@@ -52,7 +52,7 @@ def test_decision_gets_one_obvious_product_per_code(models, obvious):
     assert list(wrong) == []
 
 
-@pytest.mark.parametrize("name,min_right", [("text-tfidf", 26), ("text-embed", 26), ("text-bilstm", 20)])
+@pytest.mark.parametrize("name,min_right", [("text-tfidf", 26), ("text-embed", 25), ("text-bilstm", 22)])
 def test_text_models_on_obvious_products(models, obvious, name, min_right):
     right = int((_codes(models[name], obvious) == obvious["prdtypecode"].to_numpy()).sum())
     assert right >= min_right, f"{name}: {right}/27"
