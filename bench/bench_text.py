@@ -103,16 +103,20 @@ def latency(models_dir: Path, data_dir: Path, names: list[str]) -> list[tuple]:
 
     ds = load_dataset(data_dir)
     test = ds.frame.iloc[split_dataset(ds.labels)["test"]]
+    from eshoppye.models.text import clear_memo
+
     models = load_models(models_dir, only=[n for n in names if (models_dir / n).is_dir()])
     rows = []
     for name, m in models.items():
         m.predict_proba(test.iloc[:1])
         times = []
         for i in range(min(100, len(test))):
+            clear_memo()  # every product is new to the encoder
             t = time.perf_counter()
             m.predict_proba(test.iloc[[i]])
             times.append((time.perf_counter() - t) * 1000)
         batch = test.iloc[:1000]
+        clear_memo()
         t = time.perf_counter()
         m.predict_proba(batch)
         thr = len(batch) / (time.perf_counter() - t)

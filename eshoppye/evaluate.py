@@ -65,6 +65,22 @@ def measure_latency(predict_one, frame, n: int = 30) -> dict[str, float]:
     return {"p50_ms": float(np.percentile(times, 50)), "p95_ms": float(np.percentile(times, 95))}
 
 
+def measure_throughput(predict, frame, n: int = 200) -> float | None:
+    """Products per second for a batch of ``n`` new products (no cached embedding or image
+    feature is used, as for :func:`measure_latency`)."""
+    from eshoppye.models.text import clear_memo
+
+    batch = frame.iloc[:n]
+    if not len(batch):
+        return None
+    if "imageid" in batch:
+        batch = batch.assign(imageid=0)
+    clear_memo()
+    t = time.perf_counter()
+    predict(batch)
+    return float(len(batch) / (time.perf_counter() - t))
+
+
 def _display_path(p: Path) -> str:
     try:
         return str(Path(p).resolve().relative_to(ROOT))
@@ -120,9 +136,7 @@ def evaluate_models(models: dict, dataset, split: dict, split_name: str = "test"
 
         items = tqdm(items, desc=f"évaluation ({split_name})", unit="modèle")
     for name, model in items:
-        t = time.perf_counter()
         proba = model.predict_proba(frame)
-        batch_s = time.perf_counter() - t
         pred = np.full(len(frame), -1, dtype=np.int64)
         ok = ~np.isnan(proba).any(axis=1)
         pred[ok] = model.classes_[proba[ok].argmax(axis=1)]
@@ -134,7 +148,7 @@ def evaluate_models(models: dict, dataset, split: dict, split_name: str = "test"
             "train_seconds": model.info.get("train_seconds"),
             "trained_on": model.info.get("data_fingerprint"),
             "coverage": float(ok.mean()) if len(ok) else 0.0,
-            "throughput_per_s": float(len(frame) / batch_s) if batch_s > 0 else None,
+            "throughput_per_s": measure_throughput(model.predict_proba, frame),
             "latency": measure_latency(model.predict_proba, frame),
             "evaluated": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
         })

@@ -282,18 +282,8 @@ def _image_header(path: str) -> tuple[int, int, int] | None:
 
 def _small_image(path: str, size: int = MEAN_IMAGE_SIZE) -> np.ndarray | None:
     """A ``size`` x ``size`` RGB float array of an image (letterboxed on white), or None."""
-    from PIL import Image
-
-    from eshoppye.image import load_image
-
-    try:
-        img = load_image(path)
-    except EshoppyeError:
-        return None
-    img.thumbnail((size, size), Image.Resampling.BILINEAR)
-    canvas = Image.new("RGB", (size, size), (255, 255, 255))
-    canvas.paste(img, ((size - img.width) // 2, (size - img.height) // 2))
-    return np.asarray(canvas, dtype=np.float32)
+    canvas = thumbnail(path, size)
+    return None if canvas is None else np.asarray(canvas, dtype=np.float32)
 
 
 def _sample_positions(labels: np.ndarray, per_class: int, has_image: np.ndarray, seed: int = 0) -> dict[int, np.ndarray]:

@@ -277,11 +277,11 @@ class ConcatFusionModel(Model):
         self._net = None
         self._dims = (0, 0)
 
-    def _inputs(self, X, progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    def _inputs(self, X, progress: bool = False, training: bool = False) -> tuple[np.ndarray, np.ndarray]:
         from eshoppye.image import features_for
         from eshoppye.models.text import embed_frame
 
-        T = embed_frame(X, self.params["encoder"], progress)
+        T = embed_frame(X, self.params["encoder"], progress, disk_cache=training)
         if "image_path" in X:
             Im = features_for(X, progress=progress, variant=self.params["variant"]).features
         else:
@@ -296,7 +296,7 @@ class ConcatFusionModel(Model):
         _seed_keras()
         y = np.asarray(y, dtype=np.int64)
         self.classes_ = np.unique(y)
-        T, Im = self._inputs(X, progress)
+        T, Im = self._inputs(X, progress, training=True)
         ok = np.isfinite(Im).all(axis=1)
         T, Im, y = T[ok], Im[ok], y[ok]
         yi = class_index(self.classes_, y)

@@ -352,14 +352,18 @@ def _encode_batch(encoder: str, texts: list[str]) -> np.ndarray:
 
 
 def encode_texts(texts: list[str], encoder: str = "e5-small", batch_size: int = 64,
-                 progress: bool = False) -> np.ndarray:
-    """L2-normalised sentence embeddings, memoised in memory and cached on disk per text set."""
+                 progress: bool = False, disk_cache: bool = False) -> np.ndarray:
+    """L2-normalised sentence embeddings, memoised in memory and, with ``disk_cache`` (training
+    runs), cached on disk per text set so that a rerun of ``eshoppye train`` skips encoding."""
     key = hashlib.sha256(("\x1e".join(texts) + encoder).encode("utf-8", "replace")).hexdigest()[:24]
     disk = cache_dir() / "embeddings" / encoder / f"{key}.npy"
-    if len(texts) > 256 and disk.is_file():
+    disk_cache = disk_cache and len(texts) > 256
+    if disk_cache and disk.is_file():
         try:
             arr = np.load(disk, allow_pickle=False)
             if arr.shape == (len(texts), ENCODERS[encoder][1]):
+                if len(_MEMO) < 200_000:  # later calls on subsets (cross-validation folds) hit
+                    _MEMO.update({(encoder, t): v for t, v in zip(texts, arr)})
                 return arr
         except (OSError, ValueError):
             pass
@@ -381,7 +385,7 @@ def encode_texts(texts: list[str], encoder: str = "e5-small", batch_size: int = 
         if len(_MEMO) < 200_000:
             for i, v in zip(idx, vecs):
                 _MEMO[(encoder, texts[i])] = v
-    if len(texts) > 256:
+    if disk_cache:
         disk.parent.mkdir(parents=True, exist_ok=True)
         tmp = disk.with_suffix(f".{np.random.randint(1 << 30)}.tmp.npy")
         np.save(tmp, out)
@@ -389,11 +393,12 @@ def encode_texts(texts: list[str], encoder: str = "e5-small", batch_size: int = 
     return out
 
 
-def embed_frame(X, encoder: str = "e5-small", progress: bool = False) -> np.ndarray:
+def embed_frame(X, encoder: str = "e5-small", progress: bool = False,
+                disk_cache: bool = False) -> np.ndarray:
     """Sentence embeddings of title + start of description for each row of a frame."""
     titles, descs = text_columns(X)
     return encode_texts([encoder_text(t, d) for t, d in zip(titles, descs)], encoder,
-                        progress=progress)
+                        progress=progress, disk_cache=disk_cache)
 
 
 @register
@@ -408,11 +413,11 @@ class EmbedTextModel(Model):
         super().__init__(encoder=encoder, C=C)
         self.coef_ = self.intercept_ = None
 
-    def embed(self, X, progress: bool = False) -> np.ndarray:
-        return embed_frame(X, self.params["encoder"], progress)
+    def embed(self, X, progress: bool = False, disk_cache: bool = False) -> np.ndarray:
+        return embed_frame(X, self.params["encoder"], progress, disk_cache)
 
     def fit(self, X, y, progress: bool = True):
-        return self.fit_embeddings(self.embed(X, progress), y)
+        return self.fit_embeddings(self.embed(X, progress, disk_cache=True), y)
 
     def fit_embeddings(self, E: np.ndarray, y) -> "EmbedTextModel":
         from sklearn.linear_model import LogisticRegression
