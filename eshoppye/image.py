@@ -739,6 +739,11 @@ def _valid_id(value: Any) -> int | None:
     return v if v > 0 else None
 
 
+# Features of id-less images (uploads, products of a predictions CSV) kept in memory, so that
+# every model sharing the backbone within one request or one batch runs it once (5 KB each).
+RECENT_UPLOADS = 2048
+
+
 class FeatureCache:
     """On-disk cache of backbone features keyed by image id, under ``cache_dir()/features/<version>/``.
 
@@ -799,13 +804,13 @@ class FeatureCache:
         return (str(path), st.st_size, st.st_mtime_ns)
 
     def _remember(self, path: Any, feats: np.ndarray) -> None:
-        """Keep the features of the last few id-less images (uploads) in memory only, so the
-        models that share the backbone (image-effnet, fusion-concat) run it once per upload."""
+        """Keep the features of the last id-less images (uploads) in memory only, so the models
+        that share the backbone (image-effnet, fusion-concat) run it once per image."""
         try:
             self._recent[self._recent_key(path)] = feats
         except OSError:
             return
-        while len(self._recent) > 32:
+        while len(self._recent) > RECENT_UPLOADS:
             self._recent.popitem(last=False)
 
     def _write_shard(self, ids: list[int], sizes: list[int], feats: np.ndarray) -> None:
