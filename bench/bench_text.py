@@ -79,8 +79,7 @@ def child(name: str, data_dir: str, rows: int) -> None:
     else:
         model = create(name)
         t = time.perf_counter()
-        kw = {"progress": False} if "progress" in model.fit.__code__.co_varnames else {}
-        model.fit(frame, y, **kw)
+        model.fit(frame, y, progress=False)
         seconds = time.perf_counter() - t
     print(json.dumps({"seconds": seconds, "peak_mb": _peak_mb(), "rows": len(frame),
                       "projected_encoding_s": projected}))

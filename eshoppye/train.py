@@ -50,6 +50,15 @@ def _info(dataset, parts, seconds: float) -> dict:
     }
 
 
+def _saved_bases(out_dir: Path) -> dict:
+    """The non-fusion models already saved in ``out_dir`` ({} when there are none)."""
+    from eshoppye.predict import load_models
+
+    if not out_dir.is_dir() or not any((d / "model.json").is_file() for d in out_dir.iterdir()):
+        return {}
+    return load_models(out_dir, skip_fusion=True)
+
+
 def train_models(data_dir: Path, names: list[str], out_dir: Path, strict: bool = False,
                  limit: int | None = None, metrics_path: Path | None = None,
                  progress: bool = True) -> dict:
@@ -71,32 +80,19 @@ def train_models(data_dir: Path, names: list[str], out_dir: Path, strict: bool =
           f"découpage {parts['info']['sizes']}")
 
     trained, dirs = {}, {}
-    base = [n for n in names if n not in FUSION_NAMES]
-    for i, name in enumerate(base, 1):
+    saved = None  # models of out_dir a fusion may build on, loaded once and only if needed
+    ordered = [n for n in names if n not in FUSION_NAMES] + [n for n in names if n in FUSION_NAMES]
+    for i, name in enumerate(ordered, 1):
         print(f"[{i}/{len(names)}] entraînement de {name} sur {len(train)} produits...")
         t = time.perf_counter()
-        model = create(name)
-        if "progress" in model.fit.__code__.co_varnames:
-            model.fit(train, y_train, progress=progress)
+        if name in FUSION_NAMES:
+            from eshoppye.models.fusion import fit_fusion
+
+            if saved is None:
+                saved = _saved_bases(out_dir)
+            model = fit_fusion(name, dataset, parts, {**saved, **trained}, progress=progress)
         else:
-            model.fit(train, y_train)
-        model.info = _info(dataset, parts, time.perf_counter() - t)
-        dirs[name] = out_dir / name
-        model.save(dirs[name])
-        trained[name] = model
-        print(f"    {name}: {model.info['train_seconds']:.1f} s -> {dirs[name]}")
-
-    for name in [n for n in names if n in FUSION_NAMES]:
-        from eshoppye.models.fusion import fit_fusion
-        from eshoppye.predict import load_models
-
-        print(f"[{len(trained) + 1}/{len(names)}] entraînement de {name}...")
-        available = dict(trained)
-        if out_dir.is_dir():
-            for n, m in load_models(out_dir, skip_fusion=True).items():
-                available.setdefault(n, m)
-        t = time.perf_counter()
-        model = fit_fusion(name, dataset, parts, available, progress=progress)
+            model = create(name).fit(train, y_train, progress=progress)
         model.info = _info(dataset, parts, time.perf_counter() - t)
         dirs[name] = out_dir / name
         model.save(dirs[name])

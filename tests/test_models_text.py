@@ -26,8 +26,7 @@ def small_text():
 
 def _round_trip(name, X, y, tmp_path, **params):
     model = create(name, **params)
-    fit_kw = {"progress": False} if "progress" in model.fit.__code__.co_varnames else {}
-    model.fit(X, y, **fit_kw)
+    model.fit(X, y, progress=False)
     p = model.predict_proba(X.iloc[:10])
     assert p.shape == (10, 27) and np.allclose(p.sum(axis=1), 1, atol=1e-5)
     assert list(model.classes_) == sorted(set(y))

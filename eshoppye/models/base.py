@@ -2,7 +2,7 @@
 
 Every model follows the scikit-learn contract:
 
-* ``fit(X, y)`` where ``X`` is a :class:`pandas.DataFrame` with the columns ``designation``,
+* ``fit(X, y, progress=...)`` where ``X`` is a :class:`pandas.DataFrame` with the columns ``designation``,
   ``description`` (may be empty) and, for models that look at pictures, ``image_path``
   (a path or empty), and ``y`` holds integer ``prdtypecode`` values;
 * ``predict_proba(X)`` returns an ``(n, len(classes_))`` float array; a model that cannot speak
@@ -61,7 +61,8 @@ class Model:
         self.info: dict[str, Any] = {}  # data_fingerprint, split, train_seconds... set by train
 
     # -- contract ---------------------------------------------------------------------------
-    def fit(self, X, y) -> "Model":  # pragma: no cover - abstract
+    def fit(self, X, y, progress: bool = False) -> "Model":  # pragma: no cover - abstract
+        """Learn from ``X`` and ``y``; ``progress`` shows progress bars on long steps."""
         raise NotImplementedError
 
     def predict_proba(self, X) -> np.ndarray:  # pragma: no cover - abstract

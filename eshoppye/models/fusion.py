@@ -49,11 +49,7 @@ def oof_probas(names, frame, y, n_splits: int = 5, progress: bool = True) -> dic
         steps = tqdm(steps, desc="fusion: prédictions hors-pli", unit="pli")
     for name, k in steps:
         tr, va = folds[k]
-        model = create(name)
-        if "progress" in model.fit.__code__.co_varnames:
-            model.fit(frame.iloc[tr], y[tr], progress=False)
-        else:
-            model.fit(frame.iloc[tr], y[tr])
+        model = create(name).fit(frame.iloc[tr], y[tr], progress=False)
         p = model.predict_proba(frame.iloc[va])
         if name not in out:
             out[name] = np.full((len(frame), len(classes)), np.nan)

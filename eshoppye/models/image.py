@@ -44,7 +44,7 @@ class ImageEffnetModel(Model):
         self._head: dict[str, np.ndarray] | None = None
 
     # -- features ------------------------------------------------------------------------------
-    def _features(self, X) -> np.ndarray:
+    def _features(self, X, progress: bool | None = None) -> np.ndarray:
         if isinstance(X, np.ndarray):
             feats = np.asarray(X, dtype=np.float32)
             if feats.ndim != 2:
@@ -52,14 +52,17 @@ class ImageEffnetModel(Model):
             return feats
         from eshoppye.image import features_for
 
-        result = features_for(X, progress=bool(self.params.get("progress", True)),
+        if progress is None:
+            progress = bool(self.params.get("progress", True))
+        result = features_for(X, progress=progress,
                               variant=self.params.get("variant", "lite0"))
         self.last_failed = result.failed
         return result.features
 
     # -- training ------------------------------------------------------------------------------
-    def fit(self, X, y) -> "ImageEffnetModel":
-        feats = self._features(X)
+    def fit(self, X, y, progress: bool | None = None) -> "ImageEffnetModel":
+        """``progress`` overrides the constructor's setting for this call."""
+        feats = self._features(X, progress)
         y = np.asarray(y).astype(np.int64)
         if len(y) != len(feats):
             raise EshoppyeError("image-effnet : X et y n'ont pas le même nombre de lignes")
