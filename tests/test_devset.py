@@ -114,3 +114,31 @@ def test_reads_a_small_valid_file_with_image(tmp_path):
     assert df["prdtypecode"].tolist() == [2583, 1940]
     assert df["image_path"].iloc[0] == str((tmp_path / "images" / "a.jpg").resolve())
     assert df["image_path"].iloc[1] == "" and df["description"].iloc[1] == ""
+
+
+def _fetch_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("fetch_photos", DEV_SET_PATH.parent / "fetch_photos.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_photo_is_listed_in_the_fetch_script_and_sources(dev):
+    fetch = _fetch_module()
+    used = {Path(p).name for p in dev["image_path"] if p}
+    assert used == set(fetch.PHOTOS)
+    assert fetch.main(["--check"]) == 0
+    sources = (DEV_SET_PATH.parent / "SOURCES.md").read_text(encoding="utf-8")
+    for name in fetch.PHOTOS:
+        assert f"| {name} |" in sources, name
+
+
+def test_gcompris_readme_credits_are_parsed_per_file():
+    fetch = _fetch_module()
+    readme = ("Copyright: A. Author\nSource: https://example.org/a.jpg\nLicense: CC0-1.0\nFiles:\na.webp\nb.webp\n\n"
+              "Copyright: B\nSource: https://example.org/c.jpg\nLicense: CC-BY-SA-4.0\nFiles:\nc.webp\n")
+    credits = fetch.readme_licences(readme)
+    assert credits["a.webp"].startswith("CC0-1.0 (A. Author") and credits["b.webp"] == credits["a.webp"]
+    assert credits["c.webp"].startswith("CC-BY-SA-4.0")
