@@ -142,3 +142,47 @@ def test_gcompris_readme_credits_are_parsed_per_file():
     credits = fetch.readme_licences(readme)
     assert credits["a.webp"].startswith("CC0-1.0 (A. Author") and credits["b.webp"] == credits["a.webp"]
     assert credits["c.webp"].startswith("CC-BY-SA-4.0")
+
+
+def _thumb(path: Path):
+    from PIL import Image
+
+    with Image.open(path) as im:
+        im.draft("L", (64, 64))
+        return im.convert("L").resize((32, 32), Image.BILINEAR)
+
+
+def _dhash(thumb) -> int:
+    """64-bit difference hash (robust to resizing and JPEG re-encoding)."""
+    small = thumb.resize((9, 8))
+    px = list(small.getdata())
+    return sum(1 << i for i in range(64) if px[(i // 8) * 9 + i % 8] > px[(i // 8) * 9 + i % 8 + 1])
+
+
+def _same_picture(a, b) -> bool:
+    """Near-identical hash and near-identical pixels (a hash alone confuses thin objects on white)."""
+    from PIL import ImageChops, ImageStat
+
+    if bin(_dhash(a) ^ _dhash(b)).count("1") > 8:
+        return False
+    return ImageStat.Stat(ImageChops.difference(a, b)).mean[0] < 6
+
+
+def test_dev_photos_are_not_in_the_sample_catalogue(dev, tmp_path):
+    """The dev photos must stay out of training: no sample image is a copy of one of them."""
+    dev_thumbs = {Path(p).name: _thumb(Path(p)) for p in dev["image_path"] if p}
+    copies = []
+    for folder in ("image_train", "image_test"):
+        for path in sorted((SAMPLE / "images" / folder).glob("*.jpg")):
+            t = _thumb(path)
+            copies += [(name, path.name) for name, d in dev_thumbs.items() if _same_picture(t, d)]
+    assert not copies, copies[:5]
+    # the check can see a copy: every dev photo, resized and re-encoded, is recognised
+    from PIL import Image
+
+    for name, thumb in dev_thumbs.items():
+        with Image.open(DEV_SET_PATH.parent / "images" / name) as im:
+            im.resize((224, 224)).save(tmp_path / "copy.jpg", quality=70)
+        assert _same_picture(_thumb(tmp_path / "copy.jpg"), thumb), name
+        others = [o for n, o in dev_thumbs.items() if n != name]
+        assert not any(_same_picture(o, thumb) for o in others), name
