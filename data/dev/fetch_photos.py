@@ -246,7 +246,8 @@ def write_sources(sources: Sources) -> None:
         "Looked at and not used: Tux Paint stamps that are drawings (clothes, chess pieces, cartoons) or",
         "show no product (animals, instruments, vehicles); the other scikit-image photos (astronaut,",
         "rocket, cat); GCompris' word images (drawings) and its other photos (animals, monuments).",
-        "Photos this small or this clean (objects cut out on white) are easier than real marketplace photos.",
+        "Most photos are single objects cut out on white, cleaner than many real marketplace photos (which",
+        "show packaging, several items, text, scenes): image scores measured on them are optimistic.",
         "", "| file | category | shows | package | original path | licence |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
