@@ -34,3 +34,11 @@ def cache_dir() -> Path:
         return Path(env).expanduser()
     base = os.environ.get("XDG_CACHE_HOME", "").strip() or str(Path.home() / ".cache")
     return Path(base) / "eshoppye"
+
+
+def display_path(p: Path | str) -> str:
+    """``p`` relative to the repository root when inside it (as recorded in metrics), else as given."""
+    try:
+        return str(Path(p).resolve().relative_to(ROOT))
+    except ValueError:
+        return str(p)

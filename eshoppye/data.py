@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -231,6 +232,23 @@ def load_dataset(data_dir: Path | str, part: str = "train", strict: bool = False
 
 # -- split -----------------------------------------------------------------------------------
 
+def subset(dataset, limit: int | None):
+    """A deterministic stratified subset of about ``limit`` rows (every class kept)."""
+    if not limit or limit >= len(dataset):
+        return dataset
+    if limit < 1:
+        raise EshoppyeError(f"--limit doit être positif (reçu {limit})")
+    y = dataset.labels
+    rng = np.random.default_rng(SEED)
+    keep = []
+    for code in np.unique(y):
+        pos = np.flatnonzero(y == code)
+        n = max(min(len(pos), 8), int(round(len(pos) * limit / len(y))))
+        keep.append(np.sort(rng.permutation(pos)[:n]))
+    frame = dataset.frame.iloc[np.sort(np.concatenate(keep))]
+    return dataclasses.replace(dataset, frame=frame, fingerprint=f"{dataset.fingerprint}:limit{limit}")
+
+
 def split_dataset(labels: np.ndarray, seed: int = SEED, shares: dict | None = None) -> dict:
     """Deterministic stratified split into train/val/test positions (about 72/13/15).
 
@@ -257,3 +275,10 @@ def split_dataset(labels: np.ndarray, seed: int = SEED, shares: dict | None = No
     out["info"] = {"method": "stratified per class", "seed": seed, "shares": shares,
                    "sizes": {k: int(len(out[k])) for k in ("train", "val", "test")}}
     return out
+
+
+def holdout_split(y: np.ndarray, share: float = 0.1, seed: int = SEED) -> tuple[np.ndarray, np.ndarray]:
+    """Stratified (fit positions, early-stopping positions) inside a training set: the one split
+    every model that stops early uses (``share`` of each class held out, seeded)."""
+    s = split_dataset(y, seed=seed + 1, shares={"train": 1 - share, "val": 0.0, "test": share})
+    return s["train"], s["test"]

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from eshoppye.categories import CODES
-from eshoppye.config import METRICS_PATH, ROOT, is_sample
+from eshoppye.config import METRICS_PATH, display_path, is_sample
 from eshoppye.errors import EshoppyeError
 
 
@@ -81,13 +81,6 @@ def measure_throughput(predict, frame, n: int = 200) -> float | None:
     return float(len(batch) / (time.perf_counter() - t))
 
 
-def _display_path(p: Path) -> str:
-    try:
-        return str(Path(p).resolve().relative_to(ROOT))
-    except ValueError:
-        return str(p)
-
-
 def read_metrics(path: Path | str | None = None) -> dict[str, Any]:
     """The metrics file, or an empty structure when absent; a corrupt file is a clear error."""
     path = Path(path or METRICS_PATH)
@@ -108,7 +101,7 @@ def write_metrics(entries: dict[str, dict], dataset, split: dict, split_name: st
     """Merge ``entries`` (one per model) into the metrics file and write it."""
     path = Path(path or METRICS_PATH)
     data = read_metrics(path) if path.is_file() else {"models": {}}
-    data_info = {"dir": _display_path(dataset.data_dir), "fingerprint": dataset.fingerprint,
+    data_info = {"dir": display_path(dataset.data_dir), "fingerprint": dataset.fingerprint,
                  "synthetic": is_sample(dataset.data_dir), "n_rows": len(dataset)}
     if data.get("data", {}).get("fingerprint") not in (None, dataset.fingerprint):
         data["models"] = {}  # metrics of another data set are not comparable: start afresh
@@ -163,9 +156,8 @@ def evaluate_models(models: dict, dataset, split: dict, split_name: str = "test"
 def evaluate_dir(data_dir: Path, models_dir: Path, out_path: Path | None = None,
                  split: str = "test", strict: bool = False, limit: int | None = None) -> dict:
     """``eshoppye evaluate``: score every model found in ``models_dir`` and print a table."""
-    from eshoppye.data import load_dataset, split_dataset
-    from eshoppye.predict import load_models
-    from eshoppye.train import subset
+    from eshoppye.data import load_dataset, split_dataset, subset
+    from eshoppye.models.ensemble import load_models
 
     dataset = load_dataset(data_dir, "train", strict=strict)
     for w in dataset.warnings:
@@ -177,9 +169,7 @@ def evaluate_dir(data_dir: Path, models_dir: Path, out_path: Path | None = None,
     path = write_metrics(entries, dataset, parts, split, out_path)
     print(format_table(entries))
     print(f"métriques écrites dans {path}")
-    from eshoppye.train import _refresh_manifest
-
-    _refresh_manifest(Path(models_dir), path)
+    refresh_manifest(Path(models_dir), path)
     return entries
 
 
@@ -199,3 +189,15 @@ def format_table(entries: dict[str, dict]) -> str:
             fmt(e.get("train_seconds"), ".0f", unit=" s"),
         ]) + " |")
     return "\n".join(rows)
+
+
+def refresh_manifest(out_dir: Path, metrics_path: Path) -> None:
+    """Rewrite ``manifest.json`` beside the models when the registry is available."""
+    try:
+        from eshoppye import registry
+    except ImportError:
+        return
+    writer = getattr(registry, "write_manifest", None)
+    if writer is not None:
+        path = writer(out_dir, metrics_path)
+        print(f"manifeste mis à jour: {path}")

@@ -18,54 +18,12 @@ import pandas as pd
 
 from eshoppye.categories import name_of
 from eshoppye.errors import EshoppyeError
+from eshoppye.models.ensemble import has_text, load_models, model_probas  # noqa: F401 (load_models is re-exported)
 
 # Which model's answer becomes the decision, in order, among those that could speak for a row.
 PREFERENCE = ("fusion-late", "text-tfidf", "text-embed", "fusion-concat", "text-bilstm", "image-effnet")
 INPUT_COLUMNS = ("designation", "description", "productid", "imageid", "image_path")
 MAX_INPUT_BYTES = 200 * 1024 * 1024
-
-
-def load_models(models_dir: Path | str, only: list[str] | None = None, with_dirs: bool = False,
-                skip_fusion: bool = False):
-    """Load every model under ``models_dir`` (each sub-directory with a ``model.json``).
-
-    Fusion models are attached to the base models they were trained on. Each file is verified
-    against its sha256 before loading.
-    """
-    from eshoppye.models import load_model
-    from eshoppye.models.base import read_meta
-
-    models_dir = Path(models_dir)
-    if not models_dir.is_dir():
-        raise EshoppyeError(f"{models_dir}: dossier de modèles introuvable (lancez d'abord eshoppye train)")
-    found = {}
-    for sub in sorted(models_dir.iterdir()):
-        if (sub / "model.json").is_file():
-            found[read_meta(sub)["name"]] = sub
-    wanted = set(only or found)
-    fusion_wanted = [n for n in wanted if n.startswith("fusion-") and n in found and not skip_fusion]
-    needed = set(wanted)
-    for n in fusion_wanted:  # a fusion model needs its bases even if not asked for
-        needed |= set(read_meta(found[n]).get("params", {}).get("bases", []))
-    missing = sorted(n for n in wanted if n not in found)
-    if only and missing:
-        raise EshoppyeError(f"{models_dir}: modèle(s) absent(s): {', '.join(missing)}")
-    models, dirs = {}, {}
-    for name in sorted(needed, key=lambda n: n.startswith("fusion-")):
-        if name not in found or (skip_fusion and name.startswith("fusion-")):
-            continue
-        models[name] = load_model(found[name])
-        dirs[name] = found[name]
-    for name in list(models):
-        if hasattr(models[name], "attach"):
-            bases = models[name].params.get("bases", [])
-            absent = [b for b in bases if b not in models]
-            if absent:
-                raise EshoppyeError(f"{name}: modèle(s) de base absent(s): {', '.join(absent)}")
-            models[name].attach({b: models[b] for b in bases})
-    if not models:
-        raise EshoppyeError(f"{models_dir}: aucun modèle trouvé (lancez d'abord eshoppye train)")
-    return (models, dirs) if with_dirs else models
 
 
 # -- reading products -----------------------------------------------------------------------------
@@ -194,37 +152,6 @@ def find_images(frame: pd.DataFrame, images_dir: Path | None, problems: list[str
 
 # -- classification --------------------------------------------------------------------------------
 
-def _has_text(frame: pd.DataFrame) -> np.ndarray:
-    from eshoppye.text import as_text, strip_html
-
-    return np.array([bool(strip_html(as_text(t)).strip() or strip_html(as_text(d)).strip())
-                     for t, d in zip(frame["designation"], frame["description"])], dtype=bool)
-
-
-def model_probas(models: dict, frame: pd.DataFrame) -> tuple[dict[str, np.ndarray], dict[str, float]]:
-    """Probabilities of every model for every row (NaN where a model cannot speak) and seconds."""
-    if "image_path" not in frame:
-        frame = frame.assign(image_path="")
-    has_text = _has_text(frame)
-    probas, seconds = {}, {}
-    for name, model in sorted(models.items(), key=lambda kv: kv[0].startswith("fusion-")):
-        t = time.perf_counter()
-        if hasattr(model, "predict_proba_from"):
-            p = model.predict_proba_from({b: probas[b] for b in model.params.get("bases", [])
-                                          if b in probas}, frame)
-        elif model.kind == "text":
-            p = np.full((len(frame), len(model.classes_)), np.nan)
-            if has_text.any():
-                p[has_text] = model.predict_proba(frame[has_text])
-        else:
-            p = model.predict_proba(frame)
-            if model.kind == "fusion":
-                p[~has_text] = np.nan
-        probas[name] = p
-        seconds[name] = time.perf_counter() - t
-    return probas, seconds
-
-
 def decide(models: dict, probas: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Decision per row: the first model in :data:`PREFERENCE` that could speak."""
     n = len(next(iter(probas.values())))
@@ -265,7 +192,7 @@ def predict_table(models: dict, table: ProductTable, images_dir: Path | None = N
     """Classify a :class:`ProductTable`; rows with neither text nor image are reported."""
     frame = table.frame.copy()
     frame["image_path"] = find_images(frame, images_dir, table.problems)
-    empty = ~_has_text(frame) & (frame["image_path"] == "").to_numpy()
+    empty = ~has_text(frame) & (frame["image_path"] == "").to_numpy()
     for line in frame.loc[empty, "_line"]:
         table.problems.append(f"ligne {line}: ni titre, ni description, ni image: produit non classé")
     out = predict_frame(models, frame) if len(frame) else frame.drop(columns=["_line"])
@@ -339,7 +266,7 @@ def classify_product(models: dict, designation: str = "", description: str = "",
 
     t0 = time.perf_counter()
     designation, description = as_text(designation), as_text(description)
-    has_text = bool(strip_html(designation).strip() or strip_html(description).strip())
+    text_given = bool(strip_html(designation).strip() or strip_html(description).strip())
     tmp = None
     image_path = ""
     if image is not None and not (isinstance(image, (bytes, bytearray)) and not image):
@@ -354,7 +281,7 @@ def classify_product(models: dict, designation: str = "", description: str = "",
         else:
             load_image(image)
             image_path = str(image)
-    if not has_text and not image_path:
+    if not text_given and not image_path:
         raise EshoppyeError("indiquez au moins un titre, une description ou une image")
     frame = pd.DataFrame({"designation": [designation], "description": [description],
                           "imageid": [0], "image_path": [image_path]})
@@ -384,6 +311,6 @@ def classify_product(models: dict, designation: str = "", description: str = "",
     return Classification(
         code=int(codes[0]) if codes[0] >= 0 else None,
         confidence=float(conf[0]) if codes[0] >= 0 else None,
-        decided_by=who[0], inputs={"text": has_text, "image": bool(image_path)},
+        decided_by=who[0], inputs={"text": text_given, "image": bool(image_path)},
         per_model=per_model, silent=silent, fusion_inputs=fusion_inputs, fusion_shares=shares,
         words=words, seconds=seconds, total_seconds=time.perf_counter() - t0)

@@ -7,42 +7,19 @@ learn on ``train``, fusion meta-models on held-out predictions, and every model 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as _dt
 import time
 from pathlib import Path
 
-import numpy as np
-
-from eshoppye.config import SEED
-from eshoppye.errors import EshoppyeError
+from eshoppye.config import display_path
 
 FUSION_NAMES = ("fusion-late", "fusion-concat")
 
 
-def subset(dataset, limit: int | None):
-    """A deterministic stratified subset of about ``limit`` rows (every class kept)."""
-    if not limit or limit >= len(dataset):
-        return dataset
-    if limit < 1:
-        raise EshoppyeError(f"--limit doit être positif (reçu {limit})")
-    y = dataset.labels
-    rng = np.random.default_rng(SEED)
-    keep = []
-    for code in np.unique(y):
-        pos = np.flatnonzero(y == code)
-        n = max(min(len(pos), 8), int(round(len(pos) * limit / len(y))))
-        keep.append(np.sort(rng.permutation(pos)[:n]))
-    frame = dataset.frame.iloc[np.sort(np.concatenate(keep))]
-    return dataclasses.replace(dataset, frame=frame, fingerprint=f"{dataset.fingerprint}:limit{limit}")
-
-
 def _info(dataset, parts, seconds: float) -> dict:
-    from eshoppye.evaluate import _display_path
-
     return {
         "data_fingerprint": dataset.fingerprint,
-        "data_dir": _display_path(dataset.data_dir),
+        "data_dir": display_path(dataset.data_dir),
         "split": parts["info"],
         "train_rows": int(len(parts["train"])),
         "train_seconds": round(seconds, 2),
@@ -52,7 +29,7 @@ def _info(dataset, parts, seconds: float) -> dict:
 
 def _saved_bases(out_dir: Path) -> dict:
     """The non-fusion models already saved in ``out_dir`` ({} when there are none)."""
-    from eshoppye.predict import load_models
+    from eshoppye.models.ensemble import load_models
 
     if not out_dir.is_dir() or not any((d / "model.json").is_file() for d in out_dir.iterdir()):
         return {}
@@ -63,9 +40,9 @@ def train_models(data_dir: Path, names: list[str], out_dir: Path, strict: bool =
                  limit: int | None = None, metrics_path: Path | None = None,
                  progress: bool = True) -> dict:
     """Train, save and evaluate ``names``; returns the metrics entries."""
-    from eshoppye.data import load_dataset, split_dataset
-    from eshoppye.evaluate import evaluate_models, format_table, write_metrics
-    from eshoppye.models import create
+    from eshoppye.data import load_dataset, split_dataset, subset
+    from eshoppye.evaluate import evaluate_models, format_table, refresh_manifest, write_metrics
+    from eshoppye.models.base import create
 
     dataset = load_dataset(data_dir, "train", strict=strict)
     for w in dataset.warnings:
@@ -103,17 +80,6 @@ def train_models(data_dir: Path, names: list[str], out_dir: Path, strict: bool =
     path = write_metrics(entries, dataset, parts, "test", metrics_path)
     print(format_table(entries))
     print(f"métriques écrites dans {path}")
-    _refresh_manifest(out_dir, path)
+    refresh_manifest(out_dir, path)
     return entries
 
-
-def _refresh_manifest(out_dir: Path, metrics_path: Path) -> None:
-    """Rewrite ``manifest.json`` beside the models when the registry is available."""
-    try:
-        from eshoppye import registry
-    except ImportError:
-        return
-    writer = getattr(registry, "write_manifest", None)
-    if writer is not None:
-        path = writer(out_dir, metrics_path)
-        print(f"manifeste mis à jour: {path}")

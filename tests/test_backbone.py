@@ -17,6 +17,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 import eshoppye.image as image_mod
+import eshoppye.image.efficientnet_lite as effnet_mod
+import eshoppye.image.torch_weights as torch_weights_mod
 from eshoppye.errors import EshoppyeError
 from eshoppye.image import (
     FEATURE_DIM,
@@ -82,7 +84,7 @@ class _Evil:
 
 def _legacy_file(path, main_obj, first=None):
     with open(path, "wb") as f:
-        pickle.dump(first if first is not None else image_mod._LEGACY_MAGIC, f, protocol=2)
+        pickle.dump(first if first is not None else torch_weights_mod._LEGACY_MAGIC, f, protocol=2)
         pickle.dump(1001, f, protocol=2)
         pickle.dump({"protocol_version": 1001, "little_endian": True}, f, protocol=2)
         pickle.dump(main_obj, f, protocol=2)
@@ -148,7 +150,7 @@ def test_architecture_variants_build():
 
 def test_backbone_outputs_1280_and_caches_conversion(tmp_path, monkeypatch):
     monkeypatch.setenv("ESHOPPYE_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setattr(image_mod, "_BACKBONES", {})  # force a conversion into this cache
+    monkeypatch.setattr(effnet_mod, "_BACKBONES", {})  # force a conversion into this cache
     model = load_backbone("lite0")
     x = np.stack([preprocess(img) for img in _drawn_images()[:3]])
     feats = np.asarray(model.predict_on_batch(x))
@@ -156,8 +158,8 @@ def test_backbone_outputs_1280_and_caches_conversion(tmp_path, monkeypatch):
     cached = list((tmp_path / "cache" / "backbones").glob("efficientnet-lite0-*.weights.h5"))
     assert len(cached) == 1
     # a later process reads the cache and never re-reads the .pth
-    monkeypatch.setattr(image_mod, "_BACKBONES", {})
-    monkeypatch.setattr(image_mod, "read_torch_state_dict", lambda *_: pytest.fail("reconverted"))
+    monkeypatch.setattr(effnet_mod, "_BACKBONES", {})
+    monkeypatch.setattr(effnet_mod, "read_torch_state_dict", lambda *_: pytest.fail("reconverted"))
     again = np.asarray(load_backbone("lite0").predict_on_batch(x))
     np.testing.assert_allclose(again, feats, atol=1e-5)
 

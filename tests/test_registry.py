@@ -438,7 +438,7 @@ def test_unsafe_archives_are_refused(tmp_path, server, fmt, make, pattern):
 # ----------------------------------------------------------------------------------------------
 def _write(tmp_path: Path, manifest: dict) -> str:
     path = tmp_path / "manifest.json"
-    path.write_text(registry._dump(manifest), encoding="utf-8")
+    path.write_text(registry.dump_json(manifest), encoding="utf-8")
     return str(path)
 
 
@@ -486,7 +486,7 @@ def test_publish_is_deterministic_and_round_trips(tmp_path, server, capsys):
 def test_manifest_from_url_then_offline_uses_cached_copy(tmp_path, server, monkeypatch, caplog):
     data, entry = published(tmp_path)
     manifest = manifest_with(entry, {"url": server.url("/pack.zip")})
-    server.routes["/manifest.json"] = ("ok", registry._dump(manifest).encode())
+    server.routes["/manifest.json"] = ("ok", registry.dump_json(manifest).encode())
     monkeypatch.setenv("ESHOPPYE_MANIFEST", server.url("/manifest.json"))
     assert registry.load_manifest()["models"][0]["name"] == "text-fake"
     server.routes["/manifest.json"] = ("500", b"")
@@ -494,7 +494,7 @@ def test_manifest_from_url_then_offline_uses_cached_copy(tmp_path, server, monke
         assert registry.load_manifest()["models"][0]["name"] == "text-fake"
     assert any("copie du cache" in r.getMessage() for r in caplog.records)
     server.routes["/drive.google.com/uc"] = ("gdrive-confirm", b"")
-    server.routes["/drive.usercontent.google.com/download"] = ("gdrive-file", registry._dump(manifest).encode())
+    server.routes["/drive.usercontent.google.com/download"] = ("gdrive-file", registry.dump_json(manifest).encode())
     monkeypatch.setenv("ESHOPPYE_MANIFEST", f"gdrive:{GDRIVE_ID}")
     assert registry.load_manifest()["_origin"] == f"gdrive:{GDRIVE_ID}"
     assert server.hits["/drive.usercontent.google.com/download"] == 1

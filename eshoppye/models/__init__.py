@@ -1,37 +1,13 @@
 """Classifiers with the scikit-learn contract (``fit``, ``predict_proba``, ``classes_``).
 
-Importing this package never imports TensorFlow: Keras is imported inside the methods of the
-models that use it.
+``base`` holds the contract, the registry (:func:`create`, :func:`load_model`) and the safe
+artefact helpers; ``text``, ``image`` and ``fusion`` hold the models, which register themselves
+when imported (importing any module of this package imports them all); ``ensemble`` runs a
+directory of saved models together. Importing this package never imports TensorFlow: Keras is
+imported inside the methods of the models that use it.
 """
 
-from eshoppye.models.base import Model, load_model, read_meta, register, verify_files  # noqa: F401
-from eshoppye.models import text  # noqa: F401,E402  (registers the text models)
-
-try:  # image and fusion models register themselves when their modules are present
-    from eshoppye.models import image  # noqa: F401
-except ImportError:  # pragma: no cover
-    pass
-try:
-    from eshoppye.models import fusion  # noqa: F401
-except ImportError:  # pragma: no cover
-    pass
-
-MODEL_CLASSES = {
-    "text-tfidf": "TfidfTextModel",
-    "text-bilstm": "BiLSTMTextModel",
-    "text-embed": "EmbedTextModel",
-    "image-effnet": "ImageEffnetModel",
-    "fusion-late": "LateFusionModel",
-    "fusion-concat": "ConcatFusionModel",
-}
-
-
-def create(name: str, **params) -> Model:
-    """A new, unfitted model by its registry name (``text-tfidf``, ...)."""
-    from eshoppye.errors import EshoppyeError
-    from eshoppye.models.base import _REGISTRY
-
-    cls = _REGISTRY.get(MODEL_CLASSES.get(name, ""))
-    if cls is None:
-        raise EshoppyeError(f"modèle inconnu ou indisponible: {name}")
-    return cls(**params)
+from eshoppye.models.base import (MODEL_CLASSES, Model, create, load_model, read_meta,  # noqa: F401
+                                  register, verify_files)
+from eshoppye.models import fusion, image, text  # noqa: F401,E402  (the models register themselves)
+from eshoppye.models.ensemble import load_models, model_probas  # noqa: F401,E402

@@ -142,16 +142,30 @@ def verify_files(directory: Path | str, meta: dict[str, Any] | None = None) -> N
             raise EshoppyeError(f"{p}: empreinte sha256 incorrecte, fichier corrompu ou modifié")
 
 
+# Registry name -> class name (the class name is what model.json records: keep both stable).
+MODEL_CLASSES = {
+    "text-tfidf": "TfidfTextModel",
+    "text-bilstm": "BiLSTMTextModel",
+    "text-embed": "EmbedTextModel",
+    "image-effnet": "ImageEffnetModel",
+    "fusion-late": "LateFusionModel",
+    "fusion-concat": "ConcatFusionModel",
+}
+
+
+def create(name: str, **params) -> Model:
+    """A new, unfitted model by its registry name (``text-tfidf``, ...)."""
+    cls = _REGISTRY.get(MODEL_CLASSES.get(name, ""))
+    if cls is None:
+        raise EshoppyeError(f"modèle inconnu ou indisponible: {name}")
+    return cls(**params)
+
+
 def load_model(directory: Path | str) -> Model:
     """Load a saved model after verifying every file's sha256. Never unpickles anything."""
     directory = Path(directory)
     meta = read_meta(directory)
-    cls = _REGISTRY.get(meta["class"])
-    if cls is None:
-        # make sure the built-in model modules had a chance to register themselves
-        import eshoppye.models  # noqa: F401
-
-        cls = _REGISTRY.get(meta["class"])
+    cls = _REGISTRY.get(meta["class"])  # importing any eshoppye.models module registered them all
     if cls is None:
         raise EshoppyeError(f"{directory / MODEL_FILE}: classe de modèle inconnue '{meta['class']}'")
     verify_files(directory, meta)

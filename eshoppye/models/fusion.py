@@ -33,7 +33,7 @@ def oof_probas(names, frame, y, n_splits: int = 5, progress: bool = True) -> dic
     """Out-of-fold probabilities of each base model on ``frame`` (seeded stratified K-fold)."""
     from sklearn.model_selection import StratifiedKFold
 
-    from eshoppye.models import create
+    from eshoppye.models.base import create
 
     y = np.asarray(y, dtype=np.int64)
     classes = np.unique(y)
@@ -167,7 +167,7 @@ class LateFusionModel(Model):
         return self
 
     def predict_proba(self, X) -> np.ndarray:
-        from eshoppye.predict import model_probas
+        from eshoppye.models.ensemble import model_probas
 
         self._check_fitted()
         if not self._bases:
@@ -242,7 +242,7 @@ class LateFusionModel(Model):
 def build_concat_head(text_dim: int, image_dim: int, n_classes: int, hidden: int = 256,
                       dropout: float = 0.4):
     """[text features | image features] -> Dense hidden -> Dropout -> Dense n_classes."""
-    from eshoppye.image import quiet_tensorflow
+    from eshoppye.keras_runtime import quiet_tensorflow
 
     quiet_tensorflow()
     import keras
@@ -287,9 +287,10 @@ class ConcatFusionModel(Model):
     def fit(self, X, y, progress: bool = True):
         import keras
 
-        from eshoppye.models.text import _seed_keras, holdout_split
+        from eshoppye.data import holdout_split
+        from eshoppye.keras_runtime import seed_keras
 
-        _seed_keras()
+        seed_keras()
         y = np.asarray(y, dtype=np.int64)
         self.classes_ = np.unique(y)
         T, Im = self._inputs(X, progress, training=True)
@@ -329,7 +330,7 @@ class ConcatFusionModel(Model):
 
 def fit_fusion(name: str, dataset, parts: dict, available: dict, progress: bool = True) -> Model:
     """Train a fusion model on the training split (bases must be trained for ``fusion-late``)."""
-    from eshoppye.models import create
+    from eshoppye.models.base import create
 
     train = dataset.frame.iloc[parts["train"]]
     y = train["prdtypecode"].to_numpy()

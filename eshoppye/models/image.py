@@ -77,37 +77,20 @@ class ImageEffnetModel(Model):
         self._head = self._train_head(feats, target, len(self.classes_))
         return self
 
-    def _split(self, n: int, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Seeded stratified-ish split: ``validation_fraction`` of each class held out."""
-        frac = float(self.params.get("validation_fraction", 0.1))
-        rng = np.random.default_rng(int(self.params.get("seed", SEED)))
-        val: list[np.ndarray] = []
-        for c in np.unique(target):
-            idx = np.flatnonzero(target == c)
-            rng.shuffle(idx)
-            k = int(round(len(idx) * frac))
-            if len(idx) >= 2 and frac > 0:
-                val.append(idx[: max(1, k)])
-        val_idx = np.sort(np.concatenate(val)) if val else np.array([], dtype=np.int64)
-        mask = np.ones(n, dtype=bool)
-        mask[val_idx] = False
-        return np.flatnonzero(mask), val_idx
-
     def _train_head(self, feats: np.ndarray, target: np.ndarray, n_classes: int) -> dict[str, np.ndarray]:
-        from eshoppye.image import quiet_tensorflow
-
-        quiet_tensorflow()
-        import keras
-        import tensorflow as tf
+        from eshoppye.data import holdout_split
+        from eshoppye.keras_runtime import seed_keras
 
         p = self.params
         seed = int(p.get("seed", SEED))
-        keras.utils.set_random_seed(seed)
-        try:
-            tf.config.experimental.enable_op_determinism()
-        except Exception:  # noqa: BLE001 - older TF / already set
-            pass
-        train_idx, val_idx = self._split(len(feats), target)
+        seed_keras(seed)
+        import keras
+
+        frac = float(p.get("validation_fraction", 0.1))
+        if frac > 0:
+            train_idx, val_idx = holdout_split(target, share=frac, seed=seed)
+        else:
+            train_idx, val_idx = np.arange(len(feats)), np.array([], dtype=np.int64)
         model = keras.Sequential([
             keras.Input((feats.shape[1],)),
             keras.layers.Dense(int(p.get("hidden", 256)), activation="relu", name="hidden"),

@@ -11,7 +11,9 @@ from pathlib import Path
 import numpy as np
 
 from eshoppye.config import SEED, cache_dir
+from eshoppye.data import holdout_split
 from eshoppye.errors import EshoppyeError
+from eshoppye.keras_runtime import seed_keras
 from eshoppye.models.base import (Model, class_index, fit_temperature, load_json, load_npz,
                                   register, save_json, softmax, text_columns)
 from eshoppye.text import STOP_WORDS, clean_description, clean_title, encoder_text, tokens
@@ -188,7 +190,7 @@ class TfidfTextModel(Model):
 def build_bilstm(vocab_size: int, n_classes: int, maxlen: int, embed_dim: int = 100,
                  lstm_units: int = 64, dropout: float = 0.3):
     """Embedding -> Bidirectional LSTM -> Dropout -> Dense 128 -> Dense n_classes (softmax)."""
-    from eshoppye.image import quiet_tensorflow
+    from eshoppye.keras_runtime import quiet_tensorflow
 
     quiet_tensorflow()
     import keras
@@ -201,28 +203,6 @@ def build_bilstm(vocab_size: int, n_classes: int, maxlen: int, embed_dim: int = 
     x = layers.Dense(128, activation="relu", name="dense")(x)
     outputs = layers.Dense(n_classes, activation="softmax", name="probs")(x)
     return keras.Model(inputs, outputs, name="text_bilstm")
-
-
-def _seed_keras() -> None:
-    from eshoppye.image import quiet_tensorflow
-
-    quiet_tensorflow()
-    import keras
-    import tensorflow as tf
-
-    keras.utils.set_random_seed(SEED)
-    try:
-        tf.config.experimental.enable_op_determinism()
-    except Exception:  # pragma: no cover - older TF
-        pass
-
-
-def holdout_split(y: np.ndarray, share: float = 0.1, seed: int = SEED) -> tuple[np.ndarray, np.ndarray]:
-    """Stratified (fit positions, early-stopping positions) inside a training set."""
-    from eshoppye.data import split_dataset
-
-    s = split_dataset(y, seed=seed + 1, shares={"train": 1 - share, "val": 0.0, "test": share})
-    return s["train"], s["test"]
 
 
 @register
@@ -262,7 +242,7 @@ class BiLSTMTextModel(Model):
         import keras
         from collections import Counter
 
-        _seed_keras()
+        seed_keras()
         y = np.asarray(y, dtype=np.int64)
         self.classes_ = np.unique(y)
         counts = Counter(t for toks in self._tokens(X) for t in toks)
