@@ -192,12 +192,8 @@ def format_table(entries: dict[str, dict]) -> str:
 
 
 def refresh_manifest(out_dir: Path, metrics_path: Path) -> None:
-    """Rewrite ``manifest.json`` beside the models when the registry is available."""
-    try:
-        from eshoppye import registry
-    except ImportError:
-        return
-    writer = getattr(registry, "write_manifest", None)
-    if writer is not None:
-        path = writer(out_dir, metrics_path)
-        print(f"manifeste mis à jour: {path}")
+    """Rewrite ``manifest.json`` beside the models (files, sha256 and the new metrics)."""
+    from eshoppye.registry import write_manifest
+
+    path = write_manifest(out_dir, metrics_path)
+    print(f"manifeste mis à jour: {path}")
