@@ -1,16 +1,8 @@
-"""Data and model helpers for the Streamlit demonstrator (no Streamlit import here).
-
-* where the app takes its models and metrics from (``ESHOPPYE_MODELS_DIR``,
-  ``ESHOPPYE_METRICS``, ``ESHOPPYE_MANIFEST``), and :func:`load_app_models` which resolves every
-  model of the manifest through :mod:`eshoppye.registry` and loads it;
-* :func:`compute_aggregates`: the figures of the data page (class distribution, text lengths,
-  missing descriptions, most telling words per category, image sizes, mean image per category),
-  computed once per data fingerprint with a progress callback and kept on disk as JSON + NPZ
-  (nothing is pickled) under ``cache_dir()/explore``;
-* gallery helpers (search, paging, thumbnails) and the most confused pairs of a confusion matrix.
-
-TensorFlow is never imported here; :func:`load_app_models` imports the model modules, which
-import Keras only when a Keras model is loaded or used.
+"""Exploring the catalogue (no Streamlit import here): :func:`compute_aggregates` computes the
+figures of the data page (class distribution, text lengths, missing descriptions, most telling
+words per category, image sizes, mean image per category) once per data fingerprint with a
+progress callback and keeps them on disk as JSON + NPZ (nothing is pickled) under
+``cache_dir()/explore``; the gallery helpers search, page and thumbnail products.
 """
 
 from __future__ import annotations
@@ -21,7 +13,6 @@ import os
 import re
 import time
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
@@ -29,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from eshoppye import config
-from eshoppye.categories import CODES, label, name_of
+from eshoppye.categories import CODES, label
 from eshoppye.errors import EshoppyeError
 
 ProgressFn = Callable[[float, str], None]
@@ -38,183 +29,11 @@ MEAN_IMAGE_SIZE = 64
 MEAN_IMAGES_PER_CLASS = 40
 IMAGE_SIZES_PER_CLASS = 150
 TOP_WORDS = 12
-MAX_DESCRIPTION_CHARS = 5000
 
 
-def _noop(fraction: float, message: str) -> None:  # pragma: no cover - trivial
-    pass
+def no_progress(fraction: float, message: str) -> None:  # pragma: no cover - trivial
+    """A progress callback that shows nothing."""
 
-
-# ------------------------------------------------------------------------------------------------
-# where things come from
-# ------------------------------------------------------------------------------------------------
-
-def models_dir() -> Path:
-    """``ESHOPPYE_MODELS_DIR`` when set, else the bundled ``models/`` directory."""
-    env = os.environ.get("ESHOPPYE_MODELS_DIR", "").strip()
-    return Path(env).expanduser() if env else config.BUNDLED_MODELS_DIR
-
-
-def metrics_path() -> Path:
-    """``ESHOPPYE_METRICS`` when set, else ``reports/metrics.json``."""
-    env = os.environ.get("ESHOPPYE_METRICS", "").strip()
-    return Path(env).expanduser() if env else config.METRICS_PATH
-
-
-def data_description(data_dir: Path | str | None = None) -> dict[str, Any]:
-    """What the app shows about the data in use: path, synthetic or real, how it was chosen."""
-    data_dir = Path(data_dir or config.default_data_dir())
-    sample = config.is_sample(data_dir)
-    from_env = bool(os.environ.get("ESHOPPYE_DATA_DIR", "").strip())
-    try:
-        shown = str(data_dir.resolve().relative_to(config.ROOT))
-    except (ValueError, OSError):
-        shown = str(data_dir)
-    return {"dir": data_dir, "shown": shown, "synthetic": sample, "from_env": from_env,
-            "exists": (data_dir / "X_train_update.csv").is_file()}
-
-
-@dataclass
-class LoadedModels:
-    """The models of the app and where each came from."""
-
-    models: dict[str, Any]
-    info: list[dict[str, Any]]  # name, kind, version, origin, path, data_fingerprint
-    source: str  # manifest origin or models directory
-    problems: list[str] = field(default_factory=list)  # models that could not be loaded
-    seconds: float = 0.0
-
-
-ORIGIN_LABELS = {"cached": "cache local", "bundled": "dépôt (models/)", "remote": "téléchargé",
-                 "dir": "dossier local"}
-
-
-def _manifest_for_app():
-    """The registry manifest the app uses: ``ESHOPPYE_MANIFEST``, else ``<models dir>/manifest.json``
-    (built from the model directories when absent). None when the registry is unavailable."""
-    try:
-        from eshoppye import registry
-    except ImportError:  # pragma: no cover - registry module missing
-        return None, None
-    if os.environ.get("ESHOPPYE_MANIFEST", "").strip():
-        return registry, registry.load_manifest()
-    mdir = models_dir()
-    path = mdir / registry.MANIFEST_NAME
-    if path.is_file():
-        return registry, registry.load_manifest(path)
-    if mdir.resolve() == config.BUNDLED_MODELS_DIR.resolve():
-        return registry, registry.load_manifest()
-    return None, None
-
-
-def load_app_models(progress: ProgressFn | None = None) -> LoadedModels:
-    """Resolve every model of the manifest (cache, bundled copy or download) and load it.
-
-    ``progress(fraction, message)`` is called while models download and load. A model that
-    cannot be resolved or loaded is left out and reported in ``problems``; fusion models are
-    attached to their base models (and left out when a base is missing). Raises
-    :class:`EshoppyeError` when no model at all could be loaded.
-    """
-    from eshoppye.models import load_model, read_meta
-
-    progress = progress or _noop
-    t0 = time.perf_counter()
-    registry, manifest = None, None
-    try:
-        registry, manifest = _manifest_for_app()
-    except EshoppyeError as exc:
-        problems = [f"manifeste: {exc}"]
-    else:
-        problems = []
-    entries: list[tuple[str, str, Path | None, dict]] = []  # name, origin, dir, entry
-    if manifest is not None and manifest.get("models"):
-        source = str(manifest.get("_origin") or "manifeste")
-        items = manifest["models"]
-        for i, entry in enumerate(items):
-            name = entry["name"]
-            try:
-                origin = registry.status(name, manifest)
-            except EshoppyeError:
-                origin = "missing"
-            base = 0.5 * i / len(items)
-
-            def on_bytes(done: int, total: int, _name=name, _base=base) -> None:
-                frac = (done / total) if total else 0.0
-                progress(min(0.5, _base + 0.5 * frac / len(items)),
-                         f"téléchargement de {_name} : {done / 1e6:.1f} / {(total or 0) / 1e6:.1f} Mo")
-
-            progress(base, f"modèle {name} ({ORIGIN_LABELS.get(origin, origin)})")
-            try:
-                path = registry.resolve(name, manifest, progress=on_bytes)
-            except EshoppyeError as exc:
-                problems.append(f"{name}: {exc}")
-                continue
-            entries.append((name, origin, Path(path), entry))
-    else:
-        mdir = models_dir()
-        source = str(mdir)
-        if not mdir.is_dir():
-            raise EshoppyeError(f"{mdir}: dossier de modèles introuvable (lancez d'abord eshoppye train)")
-        for sub in sorted(mdir.iterdir()):
-            if (sub / "model.json").is_file():
-                try:
-                    meta = read_meta(sub)
-                except EshoppyeError as exc:
-                    problems.append(str(exc))
-                    continue
-                entries.append((meta["name"], "dir", sub, {"version": meta.get("version")}))
-    models, info = {}, []
-    ordered = sorted(entries, key=lambda e: e[0].startswith("fusion-"))
-    for i, (name, origin, path, entry) in enumerate(ordered):
-        progress(0.5 + 0.5 * i / max(len(ordered), 1), f"chargement de {name}")
-        try:
-            model = load_model(path)
-        except EshoppyeError as exc:
-            problems.append(f"{name}: {exc}")
-            continue
-        except Exception as exc:  # noqa: BLE001 - a broken model must not take the app down
-            problems.append(f"{name}: chargement impossible ({exc.__class__.__name__})")
-            continue
-        if hasattr(model, "attach"):
-            bases = model.params.get("bases", [])
-            absent = [b for b in bases if b not in models]
-            if absent:
-                problems.append(f"{name}: modèle(s) de base absent(s): {', '.join(absent)}")
-                continue
-            model.attach({b: models[b] for b in bases})
-        models[name] = model
-        info.append({"name": name, "kind": model.kind, "version": entry.get("version") or model.version,
-                     "origin": origin, "origin_label": ORIGIN_LABELS.get(origin, origin),
-                     "path": str(path), "data_fingerprint": model.info.get("data_fingerprint")})
-    if not models:
-        detail = "; ".join(problems) or f"aucun modèle dans {source}"
-        raise EshoppyeError(f"aucun modèle chargé ({detail}); lancez d'abord eshoppye train")
-    progress(0.97, "préchauffage des modèles")
-    try:
-        from eshoppye.predict import warm_up
-
-        warm_up(models)  # graph tracing and backbone loading now, not on the first click
-    except EshoppyeError as exc:
-        problems.append(f"préchauffage: {exc}")
-    progress(1.0, "modèles prêts")
-    return LoadedModels(models=models, info=info, source=source, problems=problems,
-                        seconds=time.perf_counter() - t0)
-
-
-def manifest_rows() -> list[dict[str, Any]]:
-    """Manifest rows (name, kind, version, status) without loading any model; [] when none."""
-    try:
-        registry, manifest = _manifest_for_app()
-        if manifest is None:
-            return []
-        return registry.list_models(manifest)
-    except EshoppyeError:
-        return []
-
-
-# ------------------------------------------------------------------------------------------------
-# data aggregates
-# ------------------------------------------------------------------------------------------------
 
 def _quantiles(values: np.ndarray) -> dict[str, float]:
     if len(values) == 0:
@@ -308,7 +127,7 @@ def compute_aggregates(frame: pd.DataFrame, fingerprint: str | None = None,
     85,000-row catalogue is summarised once. The mean images are returned under
     ``"mean_images"`` as ``{code: uint8 array (64, 64, 3)}``.
     """
-    progress = progress or _noop
+    progress = progress or no_progress
     cache = aggregates_cache_path(fingerprint) if fingerprint and use_cache else None
     if cache is not None:
         cached = _read_cache(cache)
@@ -422,10 +241,6 @@ def _read_cache(cache: Path) -> dict[str, Any] | None:
     return body
 
 
-# ------------------------------------------------------------------------------------------------
-# gallery
-# ------------------------------------------------------------------------------------------------
-
 def search_key(text: str) -> str:
     """Lower-case, accent-free form of a text, for searching."""
     from eshoppye.text import strip_accents, strip_html
@@ -481,104 +296,3 @@ def thumbnail(path: str | Path, size: int = 220):
     canvas = Image.new("RGB", (size, size), (255, 255, 255))
     canvas.paste(img, ((size - img.width) // 2, (size - img.height) // 2))
     return canvas
-
-
-# ------------------------------------------------------------------------------------------------
-# models page helpers
-# ------------------------------------------------------------------------------------------------
-
-def confused_pairs(confusion: list[list[int]], classes=CODES, k: int = 10) -> list[dict[str, Any]]:
-    """The ``k`` largest off-diagonal cells: true class, predicted class, count, share of the class."""
-    cm = np.asarray(confusion, dtype=np.int64)
-    if cm.ndim != 2 or cm.shape[0] != cm.shape[1] or cm.shape[0] != len(classes):
-        return []
-    off = cm.copy()
-    np.fill_diagonal(off, 0)
-    order = np.argsort(-off, axis=None)
-    rows = []
-    for flat in order[:k]:
-        i, j = np.unravel_index(flat, off.shape)
-        n = int(off[i, j])
-        if n <= 0:
-            break
-        support = int(cm[i].sum())
-        rows.append({"true": int(classes[i]), "pred": int(classes[j]), "count": n,
-                     "share": n / support if support else 0.0})
-    return rows
-
-
-def models_table(metrics: dict[str, Any]) -> pd.DataFrame:
-    """One row per model of ``reports/metrics.json`` with the headline numbers."""
-    rows = []
-    for name, e in metrics.get("models", {}).items():
-        lat = e.get("latency") or {}
-        rows.append({
-            "modèle": name, "type": {"text": "texte", "image": "image", "fusion": "fusion"}.get(e.get("kind"), e.get("kind") or "?"),
-            "version": e.get("version", ""),
-            "F1 pondéré": e.get("weighted_f1"), "F1 macro": e.get("macro_f1"), "exactitude": e.get("accuracy"),
-            "couverture": e.get("coverage"),
-            "taille (Mo)": (e["size_bytes"] / 1e6) if e.get("size_bytes") is not None else None,
-            "latence p50 (ms)": lat.get("p50_ms"), "latence p95 (ms)": lat.get("p95_ms"),
-            "débit (produits/s)": e.get("throughput_per_s"),
-            "entraînement (s)": e.get("train_seconds"),
-        })
-    df = pd.DataFrame(rows)
-    if len(df):
-        df = df.sort_values("F1 pondéré", ascending=False, na_position="last").reset_index(drop=True)
-    return df
-
-
-def per_class_f1(metrics: dict[str, Any]) -> pd.DataFrame:
-    """Models x classes table of F1 scores (columns are ``label(code)``)."""
-    data = {}
-    for name, e in metrics.get("models", {}).items():
-        pc = e.get("per_class") or {}
-        data[name] = {label(c): (pc.get(str(c)) or {}).get("f1", np.nan) for c in CODES}
-    return pd.DataFrame(data).T
-
-
-# ------------------------------------------------------------------------------------------------
-# user input checks for the classifier page
-# ------------------------------------------------------------------------------------------------
-
-_HTML_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
-_SCRIPT_RE = re.compile(r"<\s*(script|iframe|object|embed|style)\b|javascript:|on\w+\s*=", re.I)
-
-
-def input_notes(designation: str, description: str) -> list[tuple[str, str]]:
-    """Notes about typed text, as ``(level, French message)`` with level ``info``/``warning``."""
-    from eshoppye.text import MAX_DESCRIPTION_CHARS as DESC_MAX
-    from eshoppye.text import MAX_TITLE_CHARS
-
-    notes = []
-    designation, description = designation or "", description or ""
-    if len(description) > DESC_MAX:
-        notes.append(("warning", f"Description très longue ({len(description):,} caractères) : seuls les "
-                                 f"{DESC_MAX:,} premiers sont lus par les modèles.".replace(",", "\u202f")))
-    if len(designation) > MAX_TITLE_CHARS:
-        notes.append(("warning", f"Titre très long ({len(designation):,} caractères) : seuls les "
-                                 f"{MAX_TITLE_CHARS:,} premiers sont lus.".replace(",", "\u202f")))
-    both = f"{designation}\n{description}"
-    if _SCRIPT_RE.search(both):
-        notes.append(("warning", "Le texte contient des balises de script ou du code HTML actif : il est "
-                                 "affiché comme du texte inerte et n'est jamais exécuté ; les modèles ne "
-                                 "lisent que le texte débarrassé des balises."))
-    elif _HTML_RE.search(both):
-        notes.append(("info", "Le texte contient des balises HTML : elles sont retirées avant la "
-                              "classification (comme dans les descriptions du catalogue)."))
-    return notes
-
-
-def describe_models_source(info: list[dict[str, Any]]) -> str:
-    """One line: how many models, of which kinds."""
-    kinds = Counter(i["kind"] for i in info)
-    parts = [f"{n} {k}" for k, n in sorted(kinds.items())]
-    return f"{len(info)} modèle(s) : " + ", ".join(parts)
-
-
-__all__ = [
-    "LoadedModels", "aggregates_cache_path", "compute_aggregates", "confused_pairs", "data_description",
-    "describe_models_source", "gallery_page", "input_notes", "load_app_models", "manifest_rows",
-    "metrics_path", "models_dir", "models_table", "name_of", "per_class_f1", "search_index",
-    "search_key", "telling_words", "thumbnail",
-]

@@ -17,9 +17,8 @@ from typing import Any
 
 import streamlit as st
 
-from eshoppye import config, explore
+from eshoppye import app_state, config, explore
 from eshoppye.categories import label, name_of
-from eshoppye.errors import EshoppyeError
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 KIND_FR = {"text": "texte", "image": "image", "fusion": "fusion"}
@@ -73,25 +72,16 @@ def fr_pct(x: float | None, digits: int = 1) -> str:
 # data
 # ------------------------------------------------------------------------------------------------
 
-def _data_key(data_dir: Path) -> tuple:
-    files = [data_dir / "X_train_update.csv", data_dir / "Y_train_CVw08PX.csv"]
-    return tuple((str(f), f.stat().st_mtime_ns if f.is_file() else 0) for f in files)
-
-
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _load_dataset(data_dir: str, _key: tuple):
-    from eshoppye.data import load_dataset
-
-    ds = load_dataset(Path(data_dir), "train")
-    index = explore.search_index(ds.frame)
-    return ds, index
+    return app_state.load_app_dataset(data_dir)
 
 
 def get_dataset():
     """``(Dataset, search index)`` of the data in use, read once per server; EshoppyeError on failure."""
     data_dir = Path(config.default_data_dir())
     with st.spinner("Lecture du catalogue…"):
-        return _load_dataset(str(data_dir), _data_key(data_dir))
+        return _load_dataset(str(data_dir), app_state.data_key(data_dir))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -136,14 +126,14 @@ def get_aggregates(dataset) -> dict[str, Any]:
 # models
 # ------------------------------------------------------------------------------------------------
 
-def get_models() -> explore.LoadedModels:
+def get_models() -> app_state.LoadedModels:
     """The app's models, resolved through the registry and loaded once per server.
 
     A progress bar is shown while they download or load for the first time.
     """
-    key = f"{explore.models_dir()}|{explore.metrics_path()}|{os.environ.get('ESHOPPYE_MANIFEST', '')}"
+    key = f"{app_state.models_dir()}|{app_state.metrics_path()}|{os.environ.get('ESHOPPYE_MANIFEST', '')}"
     shown = _STATE.get("loaded") is not None  # the sidebar already lists the loaded models
-    loaded = _once("models", key, explore.load_app_models, "Préparation des modèles (une seule fois)")
+    loaded = _once("models", key, app_state.load_app_models, "Préparation des modèles (une seule fois)")
     _STATE["loaded"] = loaded
     slot = st.session_state.get("_sidebar_models_slot")
     if not shown and slot is not None:
@@ -156,17 +146,12 @@ def get_models() -> explore.LoadedModels:
 
 @st.cache_data(show_spinner=False, ttl=30)
 def _manifest_rows(key: str) -> list[dict[str, Any]]:
-    return explore.manifest_rows()
+    return app_state.manifest_rows()
 
 
 def read_metrics_safe() -> tuple[dict[str, Any], str | None]:
     """``(metrics, error message or None)`` of the metrics file in use."""
-    from eshoppye.evaluate import read_metrics
-
-    try:
-        return read_metrics(explore.metrics_path()), None
-    except EshoppyeError as exc:
-        return {"models": {}}, str(exc)
+    return app_state.read_metrics_safe()
 
 
 # ------------------------------------------------------------------------------------------------
@@ -175,7 +160,7 @@ def read_metrics_safe() -> tuple[dict[str, Any], str | None]:
 
 def sidebar() -> None:
     """Which data and which models the app is using."""
-    info = explore.data_description()
+    info = app_state.data_description()
     with st.sidebar:
         st.markdown("#### Données utilisées")
         if info["synthetic"]:
@@ -208,10 +193,10 @@ def _render_models(slot) -> None:
             for p in loaded.problems:
                 st.caption(f":red[{md_escape(p, 200)}]")
         else:
-            rows = _manifest_rows(str(explore.models_dir()))
+            rows = _manifest_rows(str(app_state.models_dir()))
             if rows:
                 for row in rows:
-                    where = explore.ORIGIN_LABELS.get(row["status"], row["status"])
+                    where = app_state.ORIGIN_LABELS.get(row["status"], row["status"])
                     if row["status"] == "remote":
                         where = "à télécharger"
                     elif row["status"] == "missing":
@@ -254,25 +239,11 @@ def timed(fn, *args, **kwargs):
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _split_predictions(model_name: str, fingerprint: str, part: str, _dataset, _model):
-    import numpy as np
-
-    from eshoppye.data import split_dataset
-
-    pos = split_dataset(_dataset.labels)[part]
-    frame = _dataset.frame.iloc[pos]
-    proba = _model.predict_proba(frame)
-    ok = ~np.isnan(proba).any(axis=1)
-    pred = np.full(len(frame), -1, dtype=np.int64)
-    pred[ok] = _model.classes_[proba[ok].argmax(axis=1)]
-    conf = np.where(ok, np.nan_to_num(proba).max(axis=1), np.nan)
-    return pos, pred, conf
+    return app_state.split_predictions(_dataset, _model, part)
 
 
 def misclassified(model_name: str, dataset, part: str, true: int, pred: int):
     """Products of ``part`` of true class ``true`` that ``model_name`` puts in ``pred``."""
     loaded = get_models()
-    pos, preds, conf = _split_predictions(model_name, dataset.fingerprint, part, dataset,
-                                          loaded.models[model_name])
-    frame = dataset.frame.iloc[pos].assign(predicted=preds, confidence=conf)
-    hits = frame[(frame["prdtypecode"] == true) & (frame["predicted"] == pred)]
-    return hits.sort_values("confidence", ascending=False)
+    predictions = _split_predictions(model_name, dataset.fingerprint, part, dataset, loaded.models[model_name])
+    return app_state.misclassified_rows(dataset, predictions, true, pred)

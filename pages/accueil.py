@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from eshoppye import explore
+from eshoppye import app_state
 from eshoppye.categories import CODES, NAMES, TRAIN_COUNT
 from pages._shared import MODEL_BLURB, fr_int, fr_pct, page_setup, read_metrics_safe
 
@@ -15,7 +15,7 @@ st.html("""<div class='hero'><h2>Ranger automatiquement chaque produit dans la b
 <p>Un titre, une description facultative, une photo : eShopPye propose l'une des 27 catégories du
 catalogue Rakuten France, explique sa décision et dit quels modèles ont parlé.</p></div>""")
 
-data = explore.data_description()
+data = app_state.data_description()
 metrics, metrics_error = read_metrics_safe()
 best = max(metrics.get("models", {}).items(), key=lambda kv: kv[1].get("weighted_f1") or 0, default=None)
 c1, c2, c3, c4 = st.columns(4)

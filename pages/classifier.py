@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from eshoppye import explore
+from eshoppye import app_views
 from eshoppye.categories import label, name_of
 from eshoppye.errors import EshoppyeError
 from pages._shared import (KIND_FR, fr_int, fr_pct, get_dataset, get_models, md_escape,
@@ -100,7 +100,7 @@ with tab_one:
                               placeholder="par exemple : Manette sans fil pour PS4 Dualshock noire")
         desc = st.text_area("Description (facultative, HTML accepté)", key="clf_desc", height=140,
                             placeholder="Texte ou HTML de la fiche produit")
-        for level, msg in explore.input_notes(title, desc):
+        for level, msg in app_views.input_notes(title, desc):
             (st.warning if level == "warning" else st.info)(msg)
     with img_col:
         src = st.radio("Photo", [IMG_NONE, IMG_UPLOAD, IMG_CAMERA, IMG_SAMPLE], key="clf_img_src",

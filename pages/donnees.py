@@ -8,13 +8,13 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from eshoppye import explore
+from eshoppye import app_state, explore
 from eshoppye.categories import CODES, TRAIN_COUNT, label
 from eshoppye.errors import EshoppyeError
 from pages._shared import code_span, fr_int, fr_pct, get_aggregates, get_dataset, md_escape, page_setup
 
 page_setup("Données", "📊")
-info = explore.data_description()
+info = app_state.data_description()
 if info["synthetic"]:
     st.caption("🧪 Catalogue d'exemple **synthétique** (`data/sample/`) : produits fictifs au format du challenge.")
 else:

@@ -8,7 +8,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from eshoppye import explore
+from eshoppye import app_state, app_views, explore
 from eshoppye.categories import CODES, label
 from eshoppye.errors import EshoppyeError
 from pages._shared import code_span, MODEL_BLURB, fr_int, get_dataset, get_models, md_escape, page_setup, read_metrics_safe
@@ -19,7 +19,7 @@ if error:
     st.error(f"Impossible de lire les métriques : {error}")
     st.stop()
 if not metrics.get("models"):
-    st.info(f"Aucune métrique dans {code_span(explore.metrics_path())}. Entraînez et évaluez les modèles avec "
+    st.info(f"Aucune métrique dans {code_span(app_state.metrics_path())}. Entraînez et évaluez les modèles avec "
             "`eshoppye train --models all --out models/` (écrit aussi reports/metrics.json).")
     st.stop()
 
@@ -35,7 +35,7 @@ if meta.get("synthetic"):
     st.caption("🧪 Sur des produits synthétiques, les scores mesurent la chaîne de traitement, pas la difficulté "
                "du vrai catalogue Rakuten.")
 
-table = explore.models_table(metrics)
+table = app_views.models_table(metrics)
 st.subheader("Vue d'ensemble")
 st.dataframe(
     table, hide_index=True, width="stretch",
@@ -90,7 +90,7 @@ with c4:
 
 # -- per-class F1 -------------------------------------------------------------------------------------
 st.subheader("F1 par catégorie")
-pcf = explore.per_class_f1(metrics).reindex(list(table["modèle"]))
+pcf = app_views.per_class_f1(metrics).reindex(list(table["modèle"]))
 fig = px.imshow(pcf.to_numpy(dtype=float), x=list(pcf.columns), y=list(pcf.index), zmin=0, zmax=1,
                 color_continuous_scale="RdYlGn", aspect="auto", text_auto=".2f")
 fig.update_layout(height=140 + 45 * len(pcf), margin=dict(l=10, r=10, t=20, b=10), xaxis_tickangle=-45,
@@ -124,7 +124,7 @@ else:
 
     # -- most confused pairs ------------------------------------------------------------------------
     st.subheader("Catégories les plus confondues")
-    pairs = explore.confused_pairs(cm.astype(int).tolist(), classes, k=10)
+    pairs = app_views.confused_pairs(cm.astype(int).tolist(), classes, k=10)
     if not pairs:
         st.success(f"{chosen} ne confond aucune catégorie sur la partie {evaluated_on}.")
     else:

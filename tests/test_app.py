@@ -295,7 +295,7 @@ def _batch(content: bytes, name: str = "produits.csv"):
 
 
 def test_batch_csv_gives_the_cli_columns():
-    from eshoppye import explore
+    from eshoppye import app_state
     from eshoppye.predict import predict_table, read_products
 
     csv = ("designation,description,productid\n"
@@ -305,7 +305,7 @@ def test_batch_csv_gives_the_cli_columns():
     at = _batch(csv)
     assert not _errors(at)
     shown = at.dataframe[-1].value
-    expected = predict_table(explore.load_app_models().models, read_products(csv, "produits.csv"))
+    expected = predict_table(app_state.load_app_models().models, read_products(csv, "produits.csv"))
     assert list(shown.columns) == list(expected.columns)
     assert {"prdtypecode", "category", "confidence", "decided_by"} <= set(shown.columns)
     assert len(shown) == 3
@@ -348,7 +348,7 @@ def test_classifier_without_models(tmp_path, monkeypatch):
 def test_explore_helpers_on_a_tiny_frame():
     import numpy as np
 
-    from eshoppye import explore
+    from eshoppye import app_views, explore
 
     frame = pd.DataFrame({"designation": ["piscine hors sol", "piscine ronde", "manette ps4", "manette xbox"],
                           "description": ["", "<b>bâche</b>", "", ""], "productid": [1, 2, 3, 4],
@@ -360,4 +360,4 @@ def test_explore_helpers_on_a_tiny_frame():
     assert total == 2 and pages == 2 and len(rows) == 1
     cm = np.eye(27, dtype=int)
     cm[0, 1] = 5
-    assert explore.confused_pairs(cm.tolist())[0]["count"] == 5
+    assert app_views.confused_pairs(cm.tolist())[0]["count"] == 5

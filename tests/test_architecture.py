@@ -23,7 +23,7 @@ PACKAGE = ROOT / "eshoppye"
 LAYERS = [
     ("entry points", ["eshoppye.cli", "eshoppye.cli_models", "eshoppye.__main__"]),
     ("stages", ["eshoppye.train", "eshoppye.evaluate", "eshoppye.predict", "eshoppye.explore",
-                "eshoppye.app_state"]),
+                "eshoppye.app_state", "eshoppye.app_views"]),
     ("registry", ["eshoppye.registry"]),
     ("models", ["eshoppye.models"]),
     ("primitives", ["eshoppye.data", "eshoppye.text", "eshoppye.image", "eshoppye.categories",
@@ -45,7 +45,8 @@ def layer_of(module: str) -> int:
     best = None
     for i, (_, prefixes) in enumerate(LAYERS):
         for prefix in prefixes:
-            if module == prefix or module.startswith(prefix + "."):
+            # the root package names only itself: a new top-level module must be placed explicitly
+            if module == prefix or (prefix != "eshoppye" and module.startswith(prefix + ".")):
                 if best is None or len(prefix) > best[1]:
                     best = (i, len(prefix))
     if best is None:

@@ -16,6 +16,16 @@ import pandas as pd
 from eshoppye.errors import EshoppyeError
 
 
+def attach_bases(model, available: dict) -> list[str]:
+    """Attach a fusion model to its base models taken from ``available``; returns the names of the
+    absent bases (then nothing is attached)."""
+    bases = model.params.get("bases", [])
+    absent = [b for b in bases if b not in available]
+    if not absent:
+        model.attach({b: available[b] for b in bases})
+    return absent
+
+
 def load_models(models_dir: Path | str, only: list[str] | None = None, with_dirs: bool = False,
                 skip_fusion: bool = False):
     """Load every model under ``models_dir`` (each sub-directory with a ``model.json``).
@@ -48,11 +58,9 @@ def load_models(models_dir: Path | str, only: list[str] | None = None, with_dirs
         dirs[name] = found[name]
     for name in list(models):
         if hasattr(models[name], "attach"):
-            bases = models[name].params.get("bases", [])
-            absent = [b for b in bases if b not in models]
+            absent = attach_bases(models[name], models)
             if absent:
                 raise EshoppyeError(f"{name}: modèle(s) de base absent(s): {', '.join(absent)}")
-            models[name].attach({b: models[b] for b in bases})
     if not models:
         raise EshoppyeError(f"{models_dir}: aucun modèle trouvé (lancez d'abord eshoppye train)")
     return (models, dirs) if with_dirs else models

@@ -1,0 +1,94 @@
+"""Tables and notes the app pages show, computed without Streamlit: the most confused pairs of a
+confusion matrix, the models table and per-class F1 of the metrics file, and the remarks on what a
+person typed in the classifier page (too long, markup, script).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from eshoppye.categories import CODES, label
+
+
+def confused_pairs(confusion: list[list[int]], classes=CODES, k: int = 10) -> list[dict[str, Any]]:
+    """The ``k`` largest off-diagonal cells: true class, predicted class, count, share of the class."""
+    cm = np.asarray(confusion, dtype=np.int64)
+    if cm.ndim != 2 or cm.shape[0] != cm.shape[1] or cm.shape[0] != len(classes):
+        return []
+    off = cm.copy()
+    np.fill_diagonal(off, 0)
+    order = np.argsort(-off, axis=None)
+    rows = []
+    for flat in order[:k]:
+        i, j = np.unravel_index(flat, off.shape)
+        n = int(off[i, j])
+        if n <= 0:
+            break
+        support = int(cm[i].sum())
+        rows.append({"true": int(classes[i]), "pred": int(classes[j]), "count": n,
+                     "share": n / support if support else 0.0})
+    return rows
+
+
+def models_table(metrics: dict[str, Any]) -> pd.DataFrame:
+    """One row per model of ``reports/metrics.json`` with the headline numbers."""
+    rows = []
+    for name, e in metrics.get("models", {}).items():
+        lat = e.get("latency") or {}
+        rows.append({
+            "modèle": name, "type": {"text": "texte", "image": "image", "fusion": "fusion"}.get(e.get("kind"), e.get("kind") or "?"),
+            "version": e.get("version", ""),
+            "F1 pondéré": e.get("weighted_f1"), "F1 macro": e.get("macro_f1"), "exactitude": e.get("accuracy"),
+            "couverture": e.get("coverage"),
+            "taille (Mo)": (e["size_bytes"] / 1e6) if e.get("size_bytes") is not None else None,
+            "latence p50 (ms)": lat.get("p50_ms"), "latence p95 (ms)": lat.get("p95_ms"),
+            "débit (produits/s)": e.get("throughput_per_s"),
+            "entraînement (s)": e.get("train_seconds"),
+        })
+    df = pd.DataFrame(rows)
+    if len(df):
+        df = df.sort_values("F1 pondéré", ascending=False, na_position="last").reset_index(drop=True)
+    return df
+
+
+def per_class_f1(metrics: dict[str, Any]) -> pd.DataFrame:
+    """Models x classes table of F1 scores (columns are ``label(code)``)."""
+    data = {}
+    for name, e in metrics.get("models", {}).items():
+        pc = e.get("per_class") or {}
+        data[name] = {label(c): (pc.get(str(c)) or {}).get("f1", np.nan) for c in CODES}
+    return pd.DataFrame(data).T
+
+
+_HTML_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+
+
+_SCRIPT_RE = re.compile(r"<\s*(script|iframe|object|embed|style)\b|javascript:|on\w+\s*=", re.I)
+
+
+def input_notes(designation: str, description: str) -> list[tuple[str, str]]:
+    """Notes about typed text, as ``(level, French message)`` with level ``info``/``warning``."""
+    from eshoppye.text import MAX_DESCRIPTION_CHARS as DESC_MAX
+    from eshoppye.text import MAX_TITLE_CHARS
+
+    notes = []
+    designation, description = designation or "", description or ""
+    if len(description) > DESC_MAX:
+        notes.append(("warning", f"Description très longue ({len(description):,} caractères) : seuls les "
+                                 f"{DESC_MAX:,} premiers sont lus par les modèles.".replace(",", "\u202f")))
+    if len(designation) > MAX_TITLE_CHARS:
+        notes.append(("warning", f"Titre très long ({len(designation):,} caractères) : seuls les "
+                                 f"{MAX_TITLE_CHARS:,} premiers sont lus.".replace(",", "\u202f")))
+    both = f"{designation}\n{description}"
+    if _SCRIPT_RE.search(both):
+        notes.append(("warning", "Le texte contient des balises de script ou du code HTML actif : il est "
+                                 "affiché comme du texte inerte et n'est jamais exécuté ; les modèles ne "
+                                 "lisent que le texte débarrassé des balises."))
+    elif _HTML_RE.search(both):
+        notes.append(("info", "Le texte contient des balises HTML : elles sont retirées avant la "
+                              "classification (comme dans les descriptions du catalogue)."))
+    return notes
