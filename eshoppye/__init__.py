@@ -1,9 +1,9 @@
 """eShopPye: multimodal (text + image) product classification for the Rakuten France catalogue.
 
-Pipeline stages, one module each: ``data`` (read the challenge files), ``text`` (clean text),
-``image`` (read images, EfficientNet-Lite backbone, feature cache), ``models`` (classifiers with
-the scikit-learn contract), ``train``, ``evaluate``, ``predict``, ``registry`` (model manifest,
-download, cache). ``cli`` is the ``eshoppye`` command line.
+Entry points (``cli``, the Streamlit pages) call the stages (``train``, ``evaluate``, ``predict``,
+``explore``, ``app_state``), which use ``registry`` (model manifest, download, cache) and
+``models`` (classifiers with the scikit-learn contract), which use the primitives (``data``,
+``text``, ``image``, ``categories``, ``keras_runtime``). See ARCHITECTURE.md.
 """
 
 __version__ = "0.1.0"
