@@ -34,7 +34,7 @@ def main() -> None:
     args = ap.parse_args()
 
     from eshoppye.data import load_dataset, split_dataset
-    from eshoppye.models.text import clear_memo
+    from eshoppye.models.embeddings import clear_memo
     from eshoppye.predict import classify_product, load_models, predict_frame
 
     t = time.perf_counter()

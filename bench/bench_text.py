@@ -62,7 +62,7 @@ def child(name: str, data_dir: str, rows: int) -> None:
     y = frame["prdtypecode"].to_numpy()
     projected = None
     if name == "text-embed" and rows > 5000:
-        from eshoppye.models.text import embed_frame
+        from eshoppye.models.embeddings import embed_frame
 
         sample = frame.iloc[:1000]
         t = time.perf_counter()
@@ -102,7 +102,7 @@ def latency(models_dir: Path, data_dir: Path, names: list[str]) -> list[tuple]:
 
     ds = load_dataset(data_dir)
     test = ds.frame.iloc[split_dataset(ds.labels)["test"]]
-    from eshoppye.models.text import clear_memo
+    from eshoppye.models.embeddings import clear_memo
 
     models = load_models(models_dir, only=[n for n in names if (models_dir / n).is_dir()])
     rows = []

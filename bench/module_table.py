@@ -33,7 +33,8 @@ def imports_of(path: Path, name: str, modules: set[str]) -> set[str]:
                 prefix = ".".join(base + ([node.module] if node.module else []))
             else:
                 prefix = node.module or ""
-            targets = [f"{prefix}.{alias.name}" for alias in node.names] + [prefix]
+            targets = [f"{prefix}.{alias.name}" if f"{prefix}.{alias.name}" in modules else prefix
+                       for alias in node.names]
         else:
             continue
         for target in targets:

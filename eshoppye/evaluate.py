@@ -48,7 +48,7 @@ def dir_size(path: Path) -> int:
 def measure_latency(predict_one, frame, n: int = 30) -> dict[str, float]:
     """p50/p95 of ``predict_one`` on single rows (after one warm-up call), in milliseconds,
     as for a new product: no cached embedding or image feature is used."""
-    from eshoppye.models.text import clear_memo
+    from eshoppye.models.embeddings import clear_memo
 
     n = min(n, len(frame))
     if n == 0:
@@ -68,7 +68,7 @@ def measure_latency(predict_one, frame, n: int = 30) -> dict[str, float]:
 def measure_throughput(predict, frame, n: int = 200) -> float | None:
     """Products per second for a batch of ``n`` new products (no cached embedding or image
     feature is used, as for :func:`measure_latency`)."""
-    from eshoppye.models.text import clear_memo
+    from eshoppye.models.embeddings import clear_memo
 
     batch = frame.iloc[:n]
     if not len(batch):

@@ -275,7 +275,7 @@ class ConcatFusionModel(Model):
 
     def _inputs(self, X, progress: bool = False, training: bool = False) -> tuple[np.ndarray, np.ndarray]:
         from eshoppye.image import features_for
-        from eshoppye.models.text import embed_frame
+        from eshoppye.models.embeddings import embed_frame
 
         T = embed_frame(X, self.params["encoder"], progress, disk_cache=training)
         if "image_path" in X:
