@@ -228,10 +228,8 @@ def split_predictions(dataset, model, part: str) -> tuple[np.ndarray, np.ndarray
     pos = split_dataset(dataset.labels)[part]
     frame = dataset.frame.iloc[pos]
     proba = model.predict_proba(frame)
-    ok = ~np.isnan(proba).any(axis=1)
-    pred = np.full(len(frame), -1, dtype=np.int64)
-    pred[ok] = model.classes_[proba[ok].argmax(axis=1)]
-    conf = np.where(ok, np.nan_to_num(proba).max(axis=1), np.nan)
+    pred = model.codes_from(proba)
+    conf = np.where(pred >= 0, np.nan_to_num(proba).max(axis=1), np.nan)
     return pos, pred, conf
 
 

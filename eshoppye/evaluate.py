@@ -130,9 +130,8 @@ def evaluate_models(models: dict, dataset, split: dict, split_name: str = "test"
         items = tqdm(items, desc=f"évaluation ({split_name})", unit="modèle")
     for name, model in items:
         proba = model.predict_proba(frame)
-        pred = np.full(len(frame), -1, dtype=np.int64)
-        ok = ~np.isnan(proba).any(axis=1)
-        pred[ok] = model.classes_[proba[ok].argmax(axis=1)]
+        pred = model.codes_from(proba)
+        ok = pred >= 0
         entry = scores(y, pred)
         entry.update({
             "name": name, "kind": model.kind, "version": model.version,

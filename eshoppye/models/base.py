@@ -69,7 +69,10 @@ class Model:
         raise NotImplementedError
 
     def predict(self, X) -> np.ndarray:
-        proba = self.predict_proba(X)
+        return self.codes_from(self.predict_proba(X))
+
+    def codes_from(self, proba: np.ndarray) -> np.ndarray:
+        """The most probable code of each row of ``proba``, -1 where the model could not speak (NaN)."""
         out = np.full(len(proba), -1, dtype=np.int64)
         ok = ~np.isnan(proba).any(axis=1)
         out[ok] = self.classes_[proba[ok].argmax(axis=1)]
