@@ -26,7 +26,7 @@ LAYERS = [
                 "eshoppye.app_state", "eshoppye.app_views"]),
     ("registry", ["eshoppye.registry"]),
     ("models", ["eshoppye.models"]),
-    ("primitives", ["eshoppye.data", "eshoppye.text", "eshoppye.image", "eshoppye.categories",
+    ("primitives", ["eshoppye.data", "eshoppye.devset", "eshoppye.text", "eshoppye.image", "eshoppye.categories",
                     "eshoppye.keras_runtime"]),
     ("foundation", ["eshoppye.config", "eshoppye.errors", "eshoppye"]),
 ]
