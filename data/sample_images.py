@@ -1,17 +1,12 @@
 """Synthetic product photos for the eShopPye sample catalogue.
 
-``render_image(code, rng, title="")`` returns a 256x256 RGB ``PIL.Image`` that
-looks vaguely like a marketplace listing photo of a product of Rakuten category
-``code``: one or a few category-specific objects on a (mostly light) studio
-background, with random scale, rotation, position, occasional edge crop,
-distractor objects (box, bag, price tag), short text overlays (price / brand)
-and slight blur.
-
-The images carry information partly complementary to the text: confusable
-categories (books/magazines, toys/games, models/wargames, video games) use
-different object sets, background tints and layouts, while ~18 % of the images
-are deliberately generic (a box, a bag, an object of a neighbouring category)
-so that an image-only classifier stays imperfect.
+``render_image(code, rng, title="", subject=None)`` returns a 256x256 RGB ``PIL.Image`` that
+looks like a marketplace listing photo. With ``subject`` (``{"glyph", "symbol"}``, chosen by
+``data/make_sample.py`` from the product type the title names, see
+``data/sample/vocabulary/``), the picture shows that object: alone, as a pair or as a lot,
+on a background that does not depend on the category, with the usual clutter (price tag,
+shopping bag, import flag when the title says "Import", short text overlay, slight blur).
+Without a subject it falls back to an object typical of category ``code``.
 
 Prerequisites
 -------------
@@ -238,8 +233,12 @@ def _jitter(c, rng, amp=12):
     return tuple(int(np.clip(v + rng.integers(-amp, amp + 1), 0, 255)) for v in c)
 
 
-def _background(code: int, rng: np.random.Generator, generic: bool) -> Image.Image:
-    tint = STYLE[code]["tint"]
+NEUTRAL_TINTS = [(235, 228, 212), (225, 225, 225), (246, 226, 200), (215, 230, 250), (210, 235, 215),
+                 (240, 232, 245), (255, 240, 190), (230, 225, 215), (190, 230, 250), (80, 80, 105), (60, 60, 65)]
+
+
+def _background(code: int, rng: np.random.Generator, generic: bool, tint=None) -> Image.Image:
+    tint = STYLE[code]["tint"] if tint is None else tint
     dark_tint = sum(tint) < 400
     u = rng.random()
     if generic:
@@ -341,8 +340,78 @@ def _text_overlay(canvas: Image.Image, rng: np.random.Generator, title: str) -> 
     d.text((x, y), txt, font=font, fill=fg + (255,))
 
 
-def render_image(code: int, rng: np.random.Generator, title: str = "") -> Image.Image:
-    """Render a synthetic 256x256 RGB product photo for category ``code``."""
+def render_image(code: int, rng: np.random.Generator, title: str = "", subject: dict | None = None) -> Image.Image:
+    """Render a synthetic 256x256 RGB product photo.
+
+    With ``subject`` (``{"glyph": ..., "symbol": ...}`` from the vocabulary), the picture shows
+    that object, the one the title names, on a background that does not depend on the category;
+    without it, an object typical of category ``code`` (older behaviour, kept for the contact sheet).
+    """
+    g = glyph(subject["glyph"]) if subject and subject.get("glyph") else None
+    if g is None:
+        return _render_category(code, rng, title)
+    return _render_subject(code, g, rng, title)
+
+
+def _render_subject(code: int, g: Image.Image, rng: np.random.Generator, title: str) -> Image.Image:
+    """The titled object: alone, as a pair or as a lot, with the usual marketplace clutter."""
+    _, generic_gl = _tables()
+    low = title.lower()
+    tint = NEUTRAL_TINTS[int(rng.integers(len(NEUTRAL_TINTS)))]
+    canvas = _background(code, rng, False, tint=tint).convert("RGBA")
+    shadow = rng.random() < 0.35
+    if "lot" in low.split() or "lot de" in low or " x" in low and rng.random() < 0.5:
+        layout = str(rng.choice(["grid", "stack", "pair"]))
+    else:
+        layout = "single" if rng.random() < 0.75 else str(rng.choice(["pair", "scene"]))
+    if layout == "single":
+        _place(canvas, g, rng, 0.4 + 0.5 * float(rng.beta(1.5, 2.0)), rng.uniform(-20, 20),
+               allow_crop=rng.random() < 0.1, shadow=shadow)
+    elif layout == "pair":
+        s = rng.uniform(0.35, 0.55)
+        cy = rng.uniform(100, 156)
+        _place(canvas, g, rng, s, rng.uniform(-20, 20), center=(rng.uniform(62, 100), cy + rng.uniform(-20, 20)))
+        _place(canvas, g, rng, s * rng.uniform(0.8, 1.1), rng.uniform(-20, 20),
+               center=(rng.uniform(156, 194), cy + rng.uniform(-20, 20)))
+    elif layout == "stack":
+        n = int(rng.integers(2, 4))
+        s = rng.uniform(0.4, 0.6)
+        for i in range(n):
+            _place(canvas, g, rng, s, rng.uniform(-12, 12),
+                   center=(128 + rng.uniform(-30, 30), 90 + i * 35 + rng.uniform(-8, 8)))
+    elif layout == "grid":
+        s = rng.uniform(0.3, 0.42)
+        for i in range(2):
+            for j in range(2):
+                _place(canvas, g, rng, s, rng.uniform(-15, 15),
+                       center=(64 + 128 * i + rng.uniform(-8, 8), 64 + 128 * j + rng.uniform(-8, 8)))
+    else:  # scene: the object large, a packaging box or bag beside it
+        _place(canvas, g, rng, rng.uniform(0.55, 0.8), rng.uniform(-10, 10),
+               center=(rng.uniform(100, 156), rng.uniform(96, 130)))
+        _place(canvas, generic_gl[int(rng.integers(len(generic_gl)))], rng, rng.uniform(0.25, 0.35),
+               rng.uniform(-20, 20), center=(float(rng.choice([60.0, 196.0])), rng.uniform(170, 205)))
+    if "import" in low and rng.random() < 0.7:  # "[Import Anglais]": a flag on the box
+        flag = {"anglais": "🇬🇧", "uk": "🇬🇧", "allemand": "🇩🇪", "italien": "🇮🇹", "espagnol": "🇪🇸",
+                "usa": "🇺🇸", "japonais": "🇯🇵"}
+        seq = next((f for k, f in flag.items() if k in low), "🇪🇺")
+        b = glyph(seq)
+        if b is not None:
+            s = rng.uniform(0.18, 0.26)
+            m = SIZE * s / 2 + 4
+            _place(canvas, b, rng, s, rng.uniform(-10, 10),
+                   center=(float(rng.choice([m, SIZE - m])), float(rng.choice([m, SIZE - m]))))
+    if rng.random() < 0.1:  # generic distractor (price tag, bag)
+        _place(canvas, generic_gl[int(rng.integers(len(generic_gl)))], rng, rng.uniform(0.16, 0.28), rng.uniform(-25, 25))
+    if rng.random() < 0.3:
+        _text_overlay(canvas, rng, title)
+    img = canvas.convert("RGB")
+    if rng.random() < 0.15:
+        img = img.filter(ImageFilter.GaussianBlur(float(rng.uniform(0.5, 1.3))))
+    return img
+
+
+def _render_category(code: int, rng: np.random.Generator, title: str = "") -> Image.Image:
+    """An object typical of category ``code`` (used when the title names no picturable object)."""
     per_code, generic_gl = _tables()
     code = int(code)
     if code not in per_code:
