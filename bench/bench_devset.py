@@ -25,25 +25,12 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def predictions(models: dict, frame) -> dict[str, np.ndarray]:
-    """Predicted code per model (-1 where it cannot speak) plus the final ``decision``."""
-    from eshoppye.predict import decide, model_probas
-
-    probas, _ = model_probas(models, frame)
-    out = {}
-    for name, p in probas.items():
-        ok = ~np.isnan(p).any(axis=1)
-        pred = np.full(len(frame), -1, dtype=np.int64)
-        pred[ok] = models[name].classes_[p[ok].argmax(axis=1)]
-        out[name] = pred
-    out["decision"], _, _ = decide(models, probas)
-    return out
+VIEW_TITLES = {"titles": "titles", "photo_text": "photo rows, text", "photo_both": "photo rows, text+photo",
+               "photo_only": "photo only"}
 
 
 def main() -> None:
@@ -55,53 +42,39 @@ def main() -> None:
 
     from eshoppye.categories import CODES, TRAIN_COUNT
     from eshoppye.devset import load_devset
-    from eshoppye.evaluate import scores
+    from eshoppye.evaluate import evaluate_dev
     from eshoppye.predict import load_models
 
     dev = load_devset(args.dev)
     models = load_models(args.models)
-    photo = dev[dev["image_path"] != ""].reset_index(drop=True)
-    views = {
-        "titles": dev.assign(image_path=""),
-        "photo rows, text": photo.assign(image_path=""),
-        "photo rows, text+photo": photo,
-        "photo only": photo.assign(designation="", description=""),
-    }
-    table: dict[str, dict[str, str]] = {}
-    cover: dict[str, dict[str, str]] = {}
-    per_class: dict[str, dict] = {}
-    shares = {str(c): TRAIN_COUNT[c] / sum(TRAIN_COUNT.values()) for c in CODES}
     t0 = time.perf_counter()
-    for view, frame in views.items():
-        y = frame["prdtypecode"].to_numpy()
-        for name, pred in predictions(models, frame).items():
-            s = scores(y, pred)
-            table.setdefault(name, {})[view] = f"{s['weighted_f1']:.3f}"
-            cover.setdefault(name, {})[view] = f"{(pred >= 0).mean():.0%}"
-            if view == "titles":
-                per_class[name] = s["per_class"]
-                real = sum(shares[c] * v["f1"] for c, v in s["per_class"].items())
-                table[name]["titles, real shares"] = f"{real:.3f}"
-                cover[name]["titles, real shares"] = cover[name][view]
+    result = evaluate_dev(models, dev)  # the library's own dev evaluation, as written to metrics.json
     seconds = time.perf_counter() - t0
+    shares = {str(c): TRAIN_COUNT[c] / sum(TRAIN_COUNT.values()) for c in CODES}
+    rows = {**result["models"], "decision": result["decision"]}
 
-    n_codes = photo["prdtypecode"].nunique()
-    print(f"dev set: {len(dev)} rows, {dev['prdtypecode'].nunique()} categories; "
-          f"{len(photo)} rows with a photo in {n_codes} categories ({args.models})")
+    print(f"dev set: {result['set']['n_rows']} rows, {dev['prdtypecode'].nunique()} categories; "
+          f"{result['set']['n_photos']} rows with a photo ({args.models}; fingerprint {result['set']['fingerprint']})")
     print("weighted F1 (share of rows the model could speak for); '-' = model cannot speak\n")
-    cols = ["titles", "titles, real shares"] + list(views)[1:]
-    print("| model | " + " | ".join(cols) + " |")
+    cols = ["titles", "titles, real shares"] + list(VIEW_TITLES)[1:]
+    print("| model | " + " | ".join(VIEW_TITLES.get(c, c) for c in cols) + " |")
     print("| --- |" + " --- |" * len(cols))
-    order = sorted(table, key=lambda n: (n == "decision", n))
-    for name in order:
-        cells = []
-        for v in cols:
-            cells.append("-" if cover[name].get(v, "0%") == "0%" else f"{table[name][v]} ({cover[name][v]})")
+    for name in sorted(rows, key=lambda n: (n == "decision", n)):
+        views, cells = rows[name], []
+        for c in cols:
+            if c == "titles, real shares":
+                t = views.get("titles")
+                cells.append("-" if not t else
+                             f"{sum(shares[k] * f for k, f in t['per_class_f1'].items()):.3f} ({t['coverage']:.0%})")
+            else:
+                v = views.get(c)
+                cells.append("-" if not v else f"{v['weighted_f1']:.3f} ({v['coverage']:.0%})")
         print(f"| {name} | " + " | ".join(cells) + " |")
     if args.per_class:
+        support = dev["prdtypecode"].value_counts()
         print("\n| category | support | decision F1 (titles) |\n| --- | --- | --- |")
-        for c, v in sorted(per_class["decision"].items(), key=lambda kv: kv[1]["f1"]):
-            print(f"| {c} | {v['support']} | {v['f1']:.2f} |")
+        for c, f in sorted(result["decision"]["titles"]["per_class_f1"].items(), key=lambda kv: kv[1]):
+            print(f"| {c} | {support.get(int(c), 0)} | {f:.2f} |")
     print(f"\n{seconds:.1f} s for all views")
 
 

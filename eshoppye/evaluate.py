@@ -1,7 +1,10 @@
 """Evaluation with the official metric (weighted F1), plus macro F1, accuracy, per-class scores,
 confusion matrix, model size and prediction latency, written to ``reports/metrics.json``.
 
-Every entry records the data fingerprint and the split it was computed on.
+Every entry records the data fingerprint and the split it was computed on. Beside the test split,
+:func:`evaluate_dev` scores the models on the hand-written development set (``data/dev/``), the
+closest stand-in for real listings: titles alone, the rows with a photo (text, text + photo, photo
+only), and the library's final decision on each.
 """
 
 from __future__ import annotations
@@ -96,8 +99,93 @@ def read_metrics(path: Path | str | None = None) -> dict[str, Any]:
     return data
 
 
+# The views of the development set: which columns each keeps (the rest are blanked).
+DEV_VIEWS = {
+    "titles": "every row, title + description, no photo",
+    "photo_text": "rows with a photo, title + description only",
+    "photo_both": "rows with a photo, title + description + photo",
+    "photo_only": "rows with a photo, the photo alone",
+}
+
+
+def dev_frames(dev) -> dict:
+    """The four views of the development set (:data:`DEV_VIEWS`) as frames."""
+    photo = dev[dev["image_path"] != ""].reset_index(drop=True)
+    return {
+        "titles": dev.assign(image_path=""),
+        "photo_text": photo.assign(image_path=""),
+        "photo_both": photo,
+        "photo_only": photo.assign(designation="", description=""),
+    }
+
+
+def devset_fingerprint(dev) -> str:
+    """A short hash of the development set's labels, texts and photo bytes."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for row in dev[["prdtypecode", "designation", "description", "image_path"]].itertuples(index=False):
+        h.update(f"{row[0]}\x1f{row[1]}\x1f{row[2]}\x1e".encode("utf-8"))
+        if row[3]:
+            h.update(Path(row[3]).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def evaluate_dev(models: dict, dev=None, only: list[str] | None = None) -> dict[str, Any]:
+    """Score ``models`` (bases attached to fusions) and the final decision on the development set.
+
+    Returns ``{"set": {...}, "models": {name: {view: scores}}, "decision": {view: scores}}`` where
+    each scores dict holds weighted/macro F1, accuracy, coverage and row count; a model that cannot
+    speak for a view (an image model on titles) has no entry for it.
+    """
+    from eshoppye.devset import DEV_SET_PATH, load_devset
+    from eshoppye.models.ensemble import model_probas
+    from eshoppye.predict import decide
+
+    if dev is None:
+        dev = load_devset()
+    result: dict[str, Any] = {"set": {
+        "path": display_path(DEV_SET_PATH), "fingerprint": devset_fingerprint(dev), "n_rows": int(len(dev)),
+        "n_photos": int((dev["image_path"] != "").sum()), "views": DEV_VIEWS}, "models": {}, "decision": {}}
+    for view, frame in dev_frames(dev).items():
+        if not len(frame):
+            continue
+        y = frame["prdtypecode"].to_numpy()
+        probas, _ = model_probas(models, frame)
+        preds = {name: models[name].codes_from(p) for name, p in probas.items()}
+        preds["decision"], _, _ = decide(models, probas)
+        for name, pred in preds.items():
+            if only and name not in only and name != "decision":
+                continue
+            cover = float((pred >= 0).mean())
+            if cover == 0.0:
+                continue
+            s = scores(y, pred)
+            short = {k: s[k] for k in ("weighted_f1", "macro_f1", "accuracy", "n_eval")}
+            short["coverage"] = cover
+            if view == "titles":
+                short["per_class_f1"] = {c: v["f1"] for c, v in s["per_class"].items()}
+            target = result["decision"] if name == "decision" else result["models"].setdefault(name, {})
+            target[view] = short
+    return result
+
+
+def attach_dev(entries: dict[str, dict], dev_result: dict[str, Any]) -> None:
+    """Copy each model's development-set scores into its metrics entry as ``entry["dev"]``; the
+    headline ``weighted_f1`` is the titles view, or the photo-only view for an image model."""
+    for name, entry in entries.items():
+        views = dev_result["models"].get(name)
+        if not views:
+            continue
+        head = views.get("titles") or views.get("photo_only") or next(iter(views.values()))
+        entry["dev"] = {"weighted_f1": head["weighted_f1"], "macro_f1": head["macro_f1"],
+                        "accuracy": head["accuracy"], "headline_view": "titles" if "titles" in views else
+                        ("photo_only" if "photo_only" in views else next(iter(views))),
+                        "fingerprint": dev_result["set"]["fingerprint"], "views": views}
+
+
 def write_metrics(entries: dict[str, dict], dataset, split: dict, split_name: str,
-                  path: Path | str | None = None) -> Path:
+                  path: Path | str | None = None, dev_result: dict | None = None) -> Path:
     """Merge ``entries`` (one per model) into the metrics file and write it."""
     path = Path(path or METRICS_PATH)
     data = read_metrics(path) if path.is_file() else {"models": {}}
@@ -110,6 +198,8 @@ def write_metrics(entries: dict[str, dict], dataset, split: dict, split_name: st
     data["classes"] = list(CODES)
     data["generated"] = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
     data["models"].update(entries)
+    if dev_result is not None:
+        data["dev"] = {**dev_result["set"], "decision": dev_result["decision"]}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -165,11 +255,44 @@ def evaluate_dir(data_dir: Path, models_dir: Path, out_path: Path | None = None,
     parts = split_dataset(dataset.labels)
     models, dirs = load_models(models_dir, with_dirs=True)
     entries = evaluate_models(models, dataset, parts, split, dirs)
-    path = write_metrics(entries, dataset, parts, split, out_path)
+    dev_result = dev_scores(models, entries)
+    path = write_metrics(entries, dataset, parts, split, out_path, dev_result)
     print(format_table(entries))
+    if dev_result:
+        print(format_dev_table(dev_result))
     print(f"métriques écrites dans {path}")
     refresh_manifest(Path(models_dir), path)
     return entries
+
+
+def dev_scores(models: dict, entries: dict[str, dict]) -> dict[str, Any] | None:
+    """:func:`evaluate_dev` for the models of ``entries``, attached to them; None (with a line
+    saying why) when the development set is absent or unreadable."""
+    from eshoppye.devset import DEV_SET_PATH
+
+    if not DEV_SET_PATH.is_file():
+        print(f"jeu de développement absent ({display_path(DEV_SET_PATH)}) : scores dev non calculés")
+        return None
+    try:
+        result = evaluate_dev(models, only=list(entries))
+    except EshoppyeError as exc:
+        print(f"attention: jeu de développement ignoré : {exc}")
+        return None
+    attach_dev(entries, result)
+    return result
+
+
+def format_dev_table(dev_result: dict[str, Any]) -> str:
+    """A Markdown table of weighted F1 per model and view of the development set."""
+    views = list(DEV_VIEWS)
+    rows = [f"jeu de développement ({dev_result['set']['n_rows']} annonces, "
+            f"{dev_result['set']['n_photos']} avec photo), F1 pondéré :",
+            "| modèle | " + " | ".join(views) + " |", "| --- |" + " --- |" * len(views)]
+    items = sorted(dev_result["models"].items()) + [("décision finale", dev_result["decision"])]
+    for name, by_view in items:
+        cells = [f"{by_view[v]['weighted_f1']:.4f}" if v in by_view else "-" for v in views]
+        rows.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
 
 
 def format_table(entries: dict[str, dict]) -> str:

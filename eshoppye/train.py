@@ -41,7 +41,8 @@ def train_models(data_dir: Path, names: list[str], out_dir: Path, strict: bool =
                  progress: bool = True) -> dict:
     """Train, save and evaluate ``names``; returns the metrics entries."""
     from eshoppye.data import load_dataset, split_dataset, subset
-    from eshoppye.evaluate import evaluate_models, format_table, refresh_manifest, write_metrics
+    from eshoppye.evaluate import (dev_scores, evaluate_models, format_dev_table, format_table,
+                                   refresh_manifest, write_metrics)
     from eshoppye.models.base import create
 
     dataset = load_dataset(data_dir, "train", strict=strict)
@@ -77,8 +78,14 @@ def train_models(data_dir: Path, names: list[str], out_dir: Path, strict: bool =
         print(f"    {name}: {model.info['train_seconds']:.1f} s -> {dirs[name]}")
 
     entries = evaluate_models(trained, dataset, parts, "test", dirs, progress=progress)
-    path = write_metrics(entries, dataset, parts, "test", metrics_path)
+    from eshoppye.models.ensemble import load_models
+
+    # the development set is judged with every model of out_dir, so the final decision is the app's
+    dev_result = dev_scores(load_models(out_dir), entries)
+    path = write_metrics(entries, dataset, parts, "test", metrics_path, dev_result)
     print(format_table(entries))
+    if dev_result:
+        print(format_dev_table(dev_result))
     print(f"métriques écrites dans {path}")
     refresh_manifest(out_dir, path)
     return entries
