@@ -39,6 +39,16 @@ def _model_list(value: str) -> list[str]:
     return names
 
 
+def _threshold(value: str) -> float:
+    try:
+        x = float(value.replace(",", "."))
+    except ValueError:
+        x = float("nan")
+    if not 0 < x <= 1:
+        raise argparse.ArgumentTypeError(f"seuil invalide {value!r} (nombre entre 0 et 1, ex. 0.6)")
+    return x
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="eshoppye",
@@ -56,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--strict", action="store_true", help="toute image manquante est une erreur")
     t.add_argument("--limit", type=int, default=None, help="n'utiliser que N produits (essais rapides)")
     t.add_argument("--metrics", default=None, help="fichier metrics.json à mettre à jour (défaut: reports/metrics.json)")
+    t.add_argument("--extra", default=None, metavar="DOSSIER",
+                   help="produits supplémentaires au format du challenge (ex. eshoppye reviews export), "
+                        "ajoutés à la partie entraînement seulement")
     t.set_defaults(func=_cmd_train)
 
     e = sub.add_parser("evaluate", help="évaluer des modèles entraînés (F1 pondéré officiel)")
@@ -73,7 +86,14 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--images", default=None, help="dossier des images (nommage du challenge)")
     r.add_argument("--output", required=True, help="CSV de sortie")
     r.add_argument("--only", type=_model_list, default=None, help="n'utiliser que ces modèles")
+    r.add_argument("--review-below", type=_threshold, default=None, metavar="SEUIL",
+                   help="mettre en file de révision les produits de confiance inférieure à SEUIL (ex. 0.6)")
     r.set_defaults(func=_cmd_predict)
+
+    v = sub.add_parser("reviews", help="file de révision: état, export des corrections")
+    from eshoppye.cli_reviews import add_subcommands as add_review_commands
+
+    add_review_commands(v)
 
     m = sub.add_parser("models", help="registre des modèles: list, pull, verify, publish")
     try:
@@ -100,6 +120,7 @@ def _cmd_train(args) -> int:
         strict=args.strict,
         limit=args.limit,
         metrics_path=Path(args.metrics) if args.metrics else None,
+        extra_dir=Path(args.extra) if args.extra else None,
     )
     return 0
 
@@ -127,6 +148,7 @@ def _cmd_predict(args) -> int:
         output_csv=Path(args.output),
         images_dir=Path(args.images) if args.images else None,
         only=args.only,
+        review_below=args.review_below,
     )
     return 0
 

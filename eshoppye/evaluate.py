@@ -229,6 +229,7 @@ def evaluate_models(models: dict, dataset, split: dict, split_name: str = "test"
             "split_seed": split["info"]["seed"],
             "train_seconds": model.info.get("train_seconds"),
             "trained_on": model.info.get("data_fingerprint"),
+            "extra_data": model.info.get("split", {}).get("extra"),
             "coverage": float(ok.mean()) if len(ok) else 0.0,
             "throughput_per_s": measure_throughput(model.predict_proba, frame),
             "latency": measure_latency(model.predict_proba, frame),

@@ -170,10 +170,12 @@ def decide(models: dict, probas: dict[str, np.ndarray]) -> tuple[np.ndarray, np.
     return codes, conf, who
 
 
-def predict_frame(models: dict, frame: pd.DataFrame) -> pd.DataFrame:
+def predict_frame(models: dict, frame: pd.DataFrame, keep: dict | None = None) -> pd.DataFrame:
     """The input rows plus ``prdtypecode``, ``category``, ``confidence``, ``decided_by`` and
-    one ``prdtypecode_<model>`` column per model."""
+    one ``prdtypecode_<model>`` column per model. ``keep`` (a dict) receives the probabilities."""
     probas, _ = model_probas(models, frame)
+    if keep is not None:
+        keep["probas"] = probas
     codes, conf, who = decide(models, probas)
     out = frame.drop(columns=["_line"], errors="ignore").copy()
     out["prdtypecode"] = pd.array(np.where(codes >= 0, codes, None), dtype="Int64")
@@ -188,29 +190,41 @@ def predict_frame(models: dict, frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def predict_table(models: dict, table: ProductTable, images_dir: Path | None = None) -> pd.DataFrame:
-    """Classify a :class:`ProductTable`; rows with neither text nor image are reported."""
+def predict_table(models: dict, table: ProductTable, images_dir: Path | None = None,
+                  keep: dict | None = None) -> pd.DataFrame:
+    """Classify a :class:`ProductTable`; rows with neither text nor image are reported.
+    ``keep`` (a dict) receives the probabilities and the image path of every row."""
     frame = table.frame.copy()
     frame["image_path"] = find_images(frame, images_dir, table.problems)
     empty = ~has_text(frame) & (frame["image_path"] == "").to_numpy()
     for line in frame.loc[empty, "_line"]:
         table.problems.append(f"ligne {line}: ni titre, ni description, ni image: produit non classé")
-    out = predict_frame(models, frame) if len(frame) else frame.drop(columns=["_line"])
+    if keep is not None:
+        keep["image_path"] = frame["image_path"].tolist()
+    out = predict_frame(models, frame, keep) if len(frame) else frame.drop(columns=["_line"])
     if "image_path" not in table.frame:
         out = out.drop(columns=["image_path"])
     return out
 
 
 def predict_file(models_dir: Path, input_csv: Path, output_csv: Path,
-                 images_dir: Path | None = None, only: list[str] | None = None) -> pd.DataFrame:
-    """``eshoppye predict``: read, classify, write; problems are printed one per line."""
+                 images_dir: Path | None = None, only: list[str] | None = None,
+                 review_below: float | None = None) -> pd.DataFrame:
+    """``eshoppye predict``: read, classify, write; problems are printed one per line.
+    With ``review_below``, products whose confidence is under it go to the review queue."""
     import sys
 
     table = read_products(input_csv)
     models = load_models(models_dir, only=only)
     if only:
         models = {n: m for n, m in models.items() if n in only}
-    out = predict_table(models, table, images_dir)
+    keep: dict = {}
+    out = predict_table(models, table, images_dir, keep)
+    if review_below is not None and len(out):
+        from eshoppye.review import store
+
+        stored = store.enqueue(review_rows(models, out, keep, review_below))
+        print(f"{stored} produit(s) de confiance inférieure à {review_below:g} ajouté(s) à la file de révision")
     output_csv = Path(output_csv)
     output_csv.parent.mkdir(parents=True, exist_ok=True)
     out.to_csv(output_csv, index=False)
@@ -220,6 +234,32 @@ def predict_file(models_dir: Path, input_csv: Path, output_csv: Path,
     print(f"{done} produit(s) classé(s) sur {len(out)} lu(s), "
           f"{len(table.problems)} problème(s) signalé(s) -> {output_csv}")
     return out
+
+
+def review_rows(models: dict, out: pd.DataFrame, keep: dict, below: float) -> list[dict]:
+    """The rows of ``out`` whose confidence is under ``below`` (or that nothing could decide),
+    as the review queue stores them: product fields, image, each model's top 3, versions."""
+    probas = keep.get("probas", {})
+    images = keep.get("image_path", [""] * len(out))
+    conf = pd.to_numeric(out["confidence"], errors="coerce").to_numpy()
+    rows = []
+    for i in np.flatnonzero(~(conf >= below)):
+        top3 = {}
+        for name, p in probas.items():
+            if np.isnan(p[i]).any():
+                continue
+            order = np.argsort(-p[i])[:3]
+            top3[name] = [(int(models[name].classes_[j]), float(p[i, j])) for j in order]
+        code = out["prdtypecode"].iloc[i]
+        rows.append({
+            "designation": out["designation"].iloc[i], "description": out["description"].iloc[i],
+            "productid": out["productid"].iloc[i] if "productid" in out else None,
+            "imageid": out["imageid"].iloc[i] if "imageid" in out else None,
+            "image_ref": images[i], "top3": top3, "decision": None if pd.isna(code) else int(code),
+            "confidence": None if np.isnan(conf[i]) else float(conf[i]), "decided_by": out["decided_by"].iloc[i],
+            "model_versions": {n: str(getattr(models[n], "version", "")) for n in top3},
+        })
+    return rows
 
 
 # -- one product (the app's classifier page) ------------------------------------------------------

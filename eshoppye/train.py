@@ -38,8 +38,9 @@ def _saved_bases(out_dir: Path) -> dict:
 
 def train_models(data_dir: Path, names: list[str], out_dir: Path, strict: bool = False,
                  limit: int | None = None, metrics_path: Path | None = None,
-                 progress: bool = True) -> dict:
-    """Train, save and evaluate ``names``; returns the metrics entries."""
+                 progress: bool = True, extra_dir: Path | None = None) -> dict:
+    """Train, save and evaluate ``names``; returns the metrics entries. ``extra_dir``: more
+    products in the challenge format, added to the training split only (:mod:`eshoppye.extra`)."""
     from eshoppye.data import load_dataset, split_dataset, subset
     from eshoppye.evaluate import (dev_scores, evaluate_models, format_dev_table, format_table,
                                    refresh_manifest, write_metrics)
@@ -50,6 +51,13 @@ def train_models(data_dir: Path, names: list[str], out_dir: Path, strict: bool =
         print(f"attention: {w}")
     dataset = subset(dataset, limit)
     parts = split_dataset(dataset.labels)
+    if extra_dir is not None:
+        from eshoppye.extra import add_extra
+
+        dataset, parts, extra = add_extra(dataset, parts, extra_dir, strict=strict)
+        print(f"données supplémentaires: {extra['dir']} (empreinte {extra['fingerprint']}): "
+              f"{extra['added']} ajouté(s), {extra['relabelled']} réétiqueté(s) dans l'entraînement, "
+              f"{extra['left_out_val_test']} écarté(s) (déjà en validation ou test)")
     frame = dataset.frame
     train = frame.iloc[parts["train"]]
     y_train = train["prdtypecode"].to_numpy()
