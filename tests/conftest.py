@@ -47,3 +47,20 @@ def _isolated_cache(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("ESHOPPYE_CACHE", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.delenv("ESHOPPYE_DATA_DIR", raising=False)
     monkeypatch.delenv("ESHOPPYE_MANIFEST", raising=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """A throwaway PostgreSQL cluster (see ``tests/pgcluster.py``), skipped only when PostgreSQL
+    is not installed and cannot be."""
+    from pgcluster import Cluster
+
+    cluster = Cluster()
+    why = cluster.missing()
+    if why:
+        pytest.skip(f"PostgreSQL indisponible : {why}")
+    cluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
