@@ -24,6 +24,7 @@ pages = [
     st.Page(HERE / "pages" / "donnees.py", title="Données", icon="📊", url_path="donnees"),
     st.Page(HERE / "pages" / "modeles.py", title="Modèles", icon="🧠", url_path="modeles"),
     st.Page(HERE / "pages" / "classifier.py", title="Classifier", icon="🏷️", url_path="classifier"),
+    st.Page(HERE / "pages" / "revision.py", title="Révision", icon="🔎", url_path="revision"),
 ]
 page = st.navigation(pages, position="sidebar")
 sidebar()
