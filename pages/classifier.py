@@ -153,7 +153,8 @@ with tab_one:
             with st.spinner("Classification…"):
                 result = classify_product(loaded.models, title, desc, image_bytes)
             st.session_state["clf_result"] = {"result": result, "title": title, "desc": desc,
-                                              "image_name": image_name if image_bytes else ""}
+                                              "image_name": image_name if image_bytes else "",
+                                              "image": image_bytes or None}
         except EshoppyeError as exc:
             st.session_state.pop("clf_result", None)
             msg = str(exc)
@@ -181,6 +182,10 @@ with tab_one:
 · {r.total_seconds * 1000:.0f} ms au total</div></div>""")
         else:
             st.warning("Aucun modèle n'a pu se prononcer sur ce produit.")
+
+        from pages._feedback import feedback_control
+
+        feedback_control(saved, loaded.models)
 
         st.subheader("Ce que dit chaque modèle")
         order = sorted(r.per_model, key=lambda n: ({"text": 0, "image": 1, "fusion": 2}.get(

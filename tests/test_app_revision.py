@@ -136,3 +136,37 @@ def test_unreachable_database_one_line_rest_of_app_works(review_db, monkeypatch)
     at.switch_page("pages/accueil.py")
     at.run()
     assert not at.exception and not at.error
+
+
+def test_classifier_feedback_reaches_the_review_queue(review_db, tmp_path, monkeypatch):
+    """The feedback control under a Classifier result stores the verdict (with the photo); the
+    Révision page then counts it. Only text-tfidf is loaded, so that the test stays quick."""
+    import shutil
+
+    from streamlit.testing.v1 import AppTest
+
+    from eshoppye.review import store
+
+    url, rows = review_db
+    models = tmp_path / "models"
+    shutil.copytree(ROOT / "models" / "text-tfidf", models / "text-tfidf")
+    monkeypatch.setenv("ESHOPPYE_MODELS_DIR", str(models))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    at.switch_page("pages/classifier.py")
+    at.run()
+    at.text_input(key="clf_title").input("Manette sans fil pour PS4 Dualshock noire").run()
+    at.button(key="clf_go").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.text_input(key="fb_name").input("Eve").run()
+    at.selectbox(key="fb_code").set_value(1160).run()
+    at.button(key="fb_fix").click().run()
+    assert not at.exception
+    assert any("retour enregistré" in s.value for s in at.success), [e.value for e in at.error]
+    mine = [it for it in store.queue("reviewed", url=url) if it.source == "app"]
+    assert len(mine) == 1
+    it = mine[0]
+    assert it.designation.startswith("Manette") and (it.verdict.code, it.verdict.reviewer) == (1160, "Eve")
+    assert it.top3["text-tfidf"] and it.model_versions.get("text-tfidf")
+    at.button(key="fb_ok").click().run()
+    assert store.progress(url=url) == (2, 8)
