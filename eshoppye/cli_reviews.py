@@ -24,10 +24,10 @@ def add_subcommands(parser: argparse.ArgumentParser) -> None:
 
 def _cmd_status(args) -> int:
     from eshoppye.review import store
-    from eshoppye.review.db import shown_url
+    from eshoppye.review.db import describe
 
     done, total = store.progress()
-    print(f"base de révision: {shown_url()}")
+    print(f"base de révision: {describe()}")
     print(f"{done} / {total} revus")
     return 0
 

@@ -31,7 +31,7 @@ st.caption("Les produits dont les modèles étaient peu sûrs (`eshoppye predict
 
 try:
     from eshoppye.review import store
-    from eshoppye.review.db import shown_url
+    from eshoppye.review.db import describe
 
     categories = store.categories_in_queue()
 except ReviewUnavailable as exc:
@@ -77,13 +77,13 @@ def _correct_from_select(item_id: int, seen: int | None) -> None:
 
 
 # -- filters and progress -------------------------------------------------------------------------
-top = st.columns([2, 2, 2, 1.4])
+top = st.columns([2, 2, 1.8, 1.6])
 top[0].text_input("Votre nom (enregistré avec chaque verdict)", key="rev_name", placeholder="par exemple : Camille")
 category = top[1].selectbox("Catégorie décidée par les modèles", [None, *categories], key="rev_category",
                             format_func=lambda c: "Toutes les catégories" if c is None else label(c),
                             on_change=_reset_position)
 mode = top[2].radio("Produits", [PENDING, REVIEWED], key="rev_mode", horizontal=True, on_change=_reset_position)
-disagreement = top[3].toggle("Modèles en désaccord", key="rev_disagree", on_change=_reset_position,
+disagreement = top[3].toggle("Désaccords seuls", key="rev_disagree", on_change=_reset_position,
                              help="Seulement les produits dont les modèles ne donnent pas la même première réponse")
 
 try:
@@ -99,7 +99,7 @@ except ReviewUnavailable as exc:
     st.stop()
 
 st.progress(done / total if total else 0.0, text=f"{fr_int(done)} / {fr_int(total)} revus")
-st.caption(f"Base : {md_escape(shown_url())}")
+st.caption(f"Base de révision : {md_escape(describe())}")
 
 msg = st.session_state.pop("rev_msg", None)
 if msg:
@@ -227,14 +227,15 @@ else:
     fig = go.Figure()
     for model, part in prec.groupby("model", sort=False):
         fig.add_bar(x=part["catégorie"], y=part["precision"], name=str(model),
-                    customdata=part[["correct", "reviewed"]].to_numpy(),
+                    customdata=part[["correct", "reviewed"]].to_numpy(), textposition="outside", cliponaxis=False,
+                    text=[f"{k}/{n}" for k, n in zip(part["correct"], part["reviewed"])],
                     hovertemplate="%{x}<br>" + str(model) + " : %{y:.0%} (%{customdata[0]} justes sur "
                                   "%{customdata[1]} revus)<extra></extra>")
     fig.update_layout(barmode="group", height=380, margin=dict(l=5, r=5, t=10, b=5),
-                      yaxis=dict(range=[0, 1.05], tickformat=".0%", title="précision"),
+                      yaxis=dict(range=[0, 1.12], tickformat=".0%", title="précision"),
                       xaxis=dict(automargin=True), legend=dict(orientation="h", y=-0.35),
                       separators=", ")
     st.plotly_chart(fig, width="stretch", key="rev_precision", config={"displayModeBar": False})
     st.caption("Pour chaque catégorie qu'un modèle a proposée en premier sur un produit revu : part des cas où la "
-               "personne a retenu cette catégorie (produits « non classables » exclus). Peu de révisions = "
-               "chiffres fragiles.")
+               "personne a retenu cette catégorie (produits « non classables » exclus) ; au-dessus de chaque barre, "
+               "justes / revus. Peu de révisions = chiffres fragiles.")

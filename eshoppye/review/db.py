@@ -50,6 +50,23 @@ def shown_url(url: str | None = None) -> str:
         return url.split("@")[-1]
 
 
+def describe(url: str | None = None) -> str:
+    """The database in use in words: ``SQLite (/path)`` or ``PostgreSQL (host:port/db)``."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    url = database_url(url)
+    try:
+        u = make_url(url)
+    except ArgumentError:
+        return shown_url(url)
+    if u.get_backend_name() == "sqlite":
+        return f"SQLite ({u.database or 'mémoire'})"
+    if u.get_backend_name() == "postgresql":
+        return f"PostgreSQL ({u.host or 'local'}{':' + str(u.port) if u.port else ''}/{u.database or ''})"
+    return shown_url(url)
+
+
 def _unavailable(url: str, exc: BaseException) -> ReviewUnavailable:
     detail = " ".join(str(getattr(exc, "orig", None) or exc).split())[:160]
     return ReviewUnavailable(f"base de révision injoignable ({shown_url(url)}) : {detail or exc.__class__.__name__}")
