@@ -142,8 +142,8 @@ if item is not None:
             st.markdown(
                 f"Décision des modèles : **{md_escape(label(item.decision)) if item.decision is not None else 'aucune'}**"
                 f" · confiance **{fr_pct(item.confidence, 0)}** · par {md_escape(item.decided_by or '?')}"
-                + (" · :orange-badge[modèles en désaccord]" if item.disagree else "")
-                + f"  \n<small>{md_escape(ident)} · n° {item.id}</small>", unsafe_allow_html=True)
+                + (" · :orange-badge[modèles en désaccord]" if item.disagree else ""))
+            st.caption(f"{md_escape(ident)} · n° {item.id}")
             if item.verdict is not None:
                 v = item.verdict
                 st.markdown(f"Verdict actuel : **{VERDICT_FR.get(v.verdict, v.verdict)}**"
@@ -201,7 +201,9 @@ if upcoming:
         "désaccord": "oui" if it.disagree else "", "titre": it.designation[:200],
         "verdict": (VERDICT_FR.get(it.verdict.verdict, "") + (f" → {label(it.verdict.code)}" if it.verdict.code else ""))
         if it.verdict else "", "n°": it.id} for it in upcoming])
-    event = st.dataframe(table, hide_index=True, width="stretch", key="rev_table", on_select="rerun",
+    # keyed by the product on screen, so that a selection never outlives the product it chose
+    event = st.dataframe(table, hide_index=True, width="stretch", key=f"rev_table_{item.id if item else 0}",
+                         on_select="rerun",
                          selection_mode="single-row",
                          column_config={"confiance": st.column_config.ProgressColumn(
                              "confiance", min_value=0.0, max_value=1.0, format="percent")})

@@ -216,6 +216,27 @@ def test_two_processes_enqueue_and_review_at_once(db_url, tmp_path):
     assert len(hist) == 20 and {v.reviewer for v in hist} == {"P1", "P2"}
 
 
+def test_two_processes_migrate_an_empty_database_at_once(db_url, tmp_path):
+    """Two processes open the same empty database at the same moment: the schema is created once."""
+    from sqlalchemy import create_engine, text
+
+    go = tmp_path / "go"
+    script = ("import sys, time, pathlib\n"
+              "from eshoppye.review import store\n"
+              "while not pathlib.Path(sys.argv[2]).exists(): time.sleep(0.005)\n"
+              "print(store.progress(url=sys.argv[1]))\n")
+    procs = [subprocess.Popen([sys.executable, "-c", script, db_url, str(go)], cwd=ROOT, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    go.touch()
+    for p in procs:
+        out, err = p.communicate(timeout=300)
+        assert p.returncode == 0 and out.strip() == "(0, 0)", err
+    raw = create_engine(db_url)
+    with raw.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0001"]
+    raw.dispose()
+
+
 def test_unreachable_database_is_one_french_line(monkeypatch, tmp_path):
     from eshoppye.review import ReviewUnavailable, db, store
 

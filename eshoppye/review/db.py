@@ -117,13 +117,27 @@ def upgrade(engine) -> None:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
+    lock = _sqlite_lock(engine)
+    with lock, engine.begin() as conn:
         if conn.dialect.name == "postgresql":  # two processes migrating at once wait for each other
             from sqlalchemy import text
 
             conn.execute(text("SELECT pg_advisory_xact_lock(4242001)"))
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+def _sqlite_lock(engine):
+    """A file lock beside a SQLite database, so that two processes never migrate it at once
+    (PostgreSQL uses an advisory lock instead)."""
+    from contextlib import nullcontext
+
+    db = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not db or db == ":memory:":
+        return nullcontext()
+    from filelock import FileLock
+
+    return FileLock(str(Path(db).expanduser()) + ".lock", timeout=120)
 
 
 def get_engine(url: str | None = None, fresh: bool = False):
