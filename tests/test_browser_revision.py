@@ -59,7 +59,8 @@ def _progress(page) -> str:
 def test_browser_review_session(browser, server, tmp_path):  # noqa: F811
     shots = Path(os.environ.get("ESHOPPYE_SHOTS_DIR") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
-    url = f"sqlite:///{Path(server['env']['ESHOPPYE_CACHE']) / 'reviews.sqlite'}"
+    # the server's database: ESHOPPYE_DB_URL when the run sets one (must be empty), else SQLite in its cache
+    url = server["env"].get("ESHOPPYE_DB_URL") or f"sqlite:///{Path(server['env']['ESHOPPYE_CACHE']) / 'reviews.sqlite'}"
     rows = _seed(url)
     from eshoppye.review import db, store
 
