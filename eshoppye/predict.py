@@ -220,11 +220,6 @@ def predict_file(models_dir: Path, input_csv: Path, output_csv: Path,
         models = {n: m for n, m in models.items() if n in only}
     keep: dict = {}
     out = predict_table(models, table, images_dir, keep)
-    if review_below is not None and len(out):
-        from eshoppye.review import store
-
-        stored = store.enqueue(review_rows(models, out, keep, review_below))
-        print(f"{stored} produit(s) de confiance inférieure à {review_below:g} ajouté(s) à la file de révision")
     output_csv = Path(output_csv)
     output_csv.parent.mkdir(parents=True, exist_ok=True)
     out.to_csv(output_csv, index=False)
@@ -233,6 +228,11 @@ def predict_file(models_dir: Path, input_csv: Path, output_csv: Path,
     done = int(out["prdtypecode"].notna().sum()) if len(out) else 0
     print(f"{done} produit(s) classé(s) sur {len(out)} lu(s), "
           f"{len(table.problems)} problème(s) signalé(s) -> {output_csv}")
+    if review_below is not None and len(out):  # after writing: an unreachable database loses nothing
+        from eshoppye.review import store
+
+        stored = store.enqueue(review_rows(models, out, keep, review_below))
+        print(f"{stored} produit(s) de confiance inférieure à {review_below:g} ajouté(s) à la file de révision")
     return out
 
 

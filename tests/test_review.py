@@ -349,3 +349,10 @@ def test_cli_predict_review_below_and_export(tmp_path):
     assert exp.returncode == 0 and "1 produit(s) exporté(s)" in exp.stdout, exp.stderr
     bad = subprocess.run(cmd[:-1] + ["2"], cwd=ROOT, capture_output=True, text=True, env=env, timeout=120)
     assert bad.returncode == 2 and "seuil invalide" in bad.stderr
+    # an unreachable database: the predictions are written all the same, then one French line
+    (tmp_path / "out.csv").unlink()
+    with socket_closed_port() as port:
+        down = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600,
+                              env={**env, "ESHOPPYE_DB_URL": f"postgresql+psycopg://u@127.0.0.1:{port}/x"})
+    assert down.returncode == 2 and "injoignable" in down.stderr and "Traceback" not in down.stderr
+    assert len(pd.read_csv(tmp_path / "out.csv")) == len(out)
