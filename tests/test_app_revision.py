@@ -7,7 +7,6 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent

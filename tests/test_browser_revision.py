@@ -61,7 +61,7 @@ def test_browser_review_session(browser, server, tmp_path):  # noqa: F811
     shots.mkdir(parents=True, exist_ok=True)
     # the server's database: ESHOPPYE_DB_URL when the run sets one (must be empty), else SQLite in its cache
     url = server["env"].get("ESHOPPYE_DB_URL") or f"sqlite:///{Path(server['env']['ESHOPPYE_CACHE']) / 'reviews.sqlite'}"
-    rows = _seed(url)
+    _seed(url)
     from eshoppye.review import db, store
 
     ctx = browser.new_context(viewport={"width": 1440, "height": 1100}, locale="fr-FR")
