@@ -21,12 +21,13 @@ PACKAGE = ROOT / "eshoppye"
 
 # Top to bottom. A module may import modules of its own layer or of a lower one, never a higher one.
 LAYERS = [
-    ("entry points", ["eshoppye.cli", "eshoppye.cli_models", "eshoppye.__main__"]),
+    ("entry points", ["eshoppye.cli", "eshoppye.cli_models", "eshoppye.cli_reviews", "eshoppye.__main__"]),
     ("stages", ["eshoppye.train", "eshoppye.evaluate", "eshoppye.predict", "eshoppye.explore",
                 "eshoppye.app_state", "eshoppye.app_views"]),
     ("registry", ["eshoppye.registry"]),
+    ("storage", ["eshoppye.review"]),
     ("models", ["eshoppye.models"]),
-    ("primitives", ["eshoppye.data", "eshoppye.devset", "eshoppye.text", "eshoppye.image", "eshoppye.categories",
+    ("primitives", ["eshoppye.data", "eshoppye.extra", "eshoppye.devset", "eshoppye.text", "eshoppye.image", "eshoppye.categories",
                     "eshoppye.keras_runtime"]),
     ("foundation", ["eshoppye.config", "eshoppye.errors", "eshoppye"]),
 ]
