@@ -160,6 +160,38 @@ def product_of_experts(prior: np.ndarray, head: np.ndarray, head_weight: float) 
     return softmax(logp)
 
 
+def gated_product(prior: np.ndarray, head: np.ndarray, gate: np.ndarray, head_weight: float,
+                  prior_weight_in_domain: float = 0.5) -> np.ndarray:
+    """Product of experts whose exponents follow ``gate`` (per row, 0 = far from the head's
+    training pictures, 1 = like them): ``log p = a * log prior + b * log head`` with
+    ``a = 1 - gate * (1 - prior_weight_in_domain)`` and ``b = head_weight + gate * (1 - head_weight)``.
+
+    Out of domain the prior dominates (``prior * head ** head_weight``); on pictures like the
+    training ones the head speaks at full weight and the prior is softened.
+    """
+    g = np.clip(np.asarray(gate, dtype=np.float64), 0.0, 1.0)[:, None]
+    a = 1.0 - g * (1.0 - float(prior_weight_in_domain))
+    b = float(head_weight) + g * (1.0 - float(head_weight))
+    logp = a * np.log(np.clip(prior, 1e-12, None)) + b * np.log(np.clip(head, 1e-12, None))
+    return softmax(logp)
+
+
+def domain_similarity(features: np.ndarray, centroids: np.ndarray) -> np.ndarray:
+    """Largest cosine similarity between each feature row and the per-class centroids of the
+    head's training features: how much a picture looks like what the head was trained on."""
+    f = np.asarray(features, dtype=np.float64)
+    f = f / np.clip(np.linalg.norm(f, axis=1, keepdims=True), 1e-12, None)
+    c = np.asarray(centroids, dtype=np.float64)
+    c = c / np.clip(np.linalg.norm(c, axis=1, keepdims=True), 1e-12, None)
+    return (f @ c.T).max(axis=1)
+
+
+def domain_gate(similarity: np.ndarray, low: float, high: float) -> np.ndarray:
+    """0 at or below ``low``, 1 at or above ``high``, linear in between."""
+    span = max(float(high) - float(low), 1e-6)
+    return np.clip((np.asarray(similarity, dtype=np.float64) - float(low)) / span, 0.0, 1.0)
+
+
 # -- the classifier of the backbone's weight file ----------------------------------------------
 
 _CLASSIFIERS: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}

@@ -5,6 +5,23 @@ cached on disk by image id); this model only trains ``Dense(hidden, relu) -> Dro
 Dense(n_classes, softmax)`` on those vectors, with early stopping on a seeded held-out slice of
 the training data. The trained head is saved as ``head.npz`` (plain float arrays, no pickle) and
 prediction runs the two dense layers in numpy, so loading a model never needs Keras.
+
+The head only ever sees the sample catalogue's pictures, so its confidence does not transfer to
+real photographs. Prediction therefore combines it with the ImageNet prior of
+:mod:`eshoppye.image_prior` (the backbone's own 1000-class classifier, trained on real photos,
+mapped to the 27 codes by a reviewed data file) as a product of experts,
+``p ∝ prior * head ** head_weight`` for pictures unlike the head's training pictures.
+``head_weight`` (default 0.3) is fixed a priori, not fitted: a stacker fitted on out-of-fold
+predictions of the sample would learn to trust the head, which is exactly what fails on real
+photos. How much a picture looks like the training pictures is measured at prediction time (largest
+cosine similarity to the per-class centroids of the training features, stored with the head) and
+gates the exponents (:func:`eshoppye.image_prior.gated_product`): a picture like the training ones
+(the sample catalogue for the bundled model, real photos for a model trained on the real data) is
+decided by the head at full weight, with the prior softened (exponent 0.5); a picture far from
+them (similarity under the 1st percentile of the held-out training slice) by the prior with the
+tempered head. On an object the prior knows (a lawn mower, a crib, a teddy) the prior then
+decides unless the head is very sure; on pictures it has no category for (unmapped ImageNet
+classes, spread by category frequency) the head's ranking decides.
 """
 
 from __future__ import annotations
@@ -19,6 +36,8 @@ from eshoppye.errors import EshoppyeError
 from eshoppye.models.base import Model, load_npz, register
 
 HEAD_FILE = "head.npz"
+#: Exponent of the learned head in the product of experts with the ImageNet prior (see module doc).
+HEAD_WEIGHT = 0.3
 
 
 @register
@@ -32,15 +51,16 @@ class ImageEffnetModel(Model):
 
     name = "image-effnet"
     kind = "image"
-    version = "1.0.0"
+    version = "1.1.0"
 
     def __init__(self, variant: str = "lite0", hidden: int = 256, dropout: float = 0.3,
                  learning_rate: float = 1e-3, epochs: int = 60, batch_size: int = 128,
                  validation_fraction: float = 0.1, patience: int = 5, seed: int = SEED,
-                 progress: bool = True):
+                 progress: bool = True, imagenet_prior: bool = True, head_weight: float = HEAD_WEIGHT):
         super().__init__(variant=variant, hidden=hidden, dropout=dropout, learning_rate=learning_rate,
                          epochs=epochs, batch_size=batch_size, validation_fraction=validation_fraction,
-                         patience=patience, seed=seed, progress=progress)
+                         patience=patience, seed=seed, progress=progress, imagenet_prior=imagenet_prior,
+                         head_weight=head_weight)
         self._head: dict[str, np.ndarray] | None = None
 
     # -- features ------------------------------------------------------------------------------
@@ -75,7 +95,31 @@ class ImageEffnetModel(Model):
         self.info["n_train_images"] = int(ok.sum())
         self.info["n_skipped_images"] = int((~ok).sum())
         self._head = self._train_head(feats, target, len(self.classes_))
+        self._head.update(self._domain_stats(feats, target))
+        if self.params.get("imagenet_prior", True):
+            from eshoppye.image_prior import load_mapping
+
+            self.info["imagenet_mapping_sha256"] = load_mapping().sha256
         return self
+
+    def _domain_stats(self, feats: np.ndarray, target: np.ndarray) -> dict[str, np.ndarray]:
+        """Per-class centroids of the training features and the similarity band of the gate:
+        1st and 25th percentiles of the held-out slice's similarity to those centroids."""
+        from eshoppye.data import holdout_split
+        from eshoppye.image_prior import domain_similarity
+
+        frac = float(self.params.get("validation_fraction", 0.1))
+        if frac > 0:  # the head's own early-stopping split
+            train_idx, val_idx = holdout_split(target, share=frac, seed=int(self.params.get("seed", SEED)))
+        else:
+            train_idx, val_idx = np.arange(len(feats)), np.array([], dtype=np.int64)
+        unit = feats / np.clip(np.linalg.norm(feats, axis=1, keepdims=True), 1e-12, None)
+        cents = np.stack([unit[train_idx][target[train_idx] == c].mean(axis=0) if (target[train_idx] == c).any()
+                          else unit[target == c].mean(axis=0) for c in range(len(self.classes_))])
+        ref = val_idx if len(val_idx) >= 10 else train_idx
+        sim = domain_similarity(feats[ref], cents)
+        low, high = np.percentile(sim, [1, 25])
+        return {"centroids": cents.astype(np.float32), "gate": np.array([low, high], dtype=np.float32)}
 
     def _train_head(self, feats: np.ndarray, target: np.ndarray, n_classes: int) -> dict[str, np.ndarray]:
         from eshoppye.data import holdout_split
@@ -125,7 +169,34 @@ class ImageEffnetModel(Model):
         return self.proba_from_features(feats)
 
     def proba_from_features(self, feats: np.ndarray) -> np.ndarray:
-        """Class probabilities from backbone features (NaN rows stay NaN)."""
+        """Class probabilities from backbone features (NaN rows stay NaN): the head combined
+        with the ImageNet prior (unless ``imagenet_prior`` is off)."""
+        head = self.head_proba(feats)
+        if not self.params.get("imagenet_prior", True):
+            return head
+        from eshoppye.image_prior import gated_product, prior_from_features
+
+        prior = prior_from_features(feats, codes=self.classes_, variant=self.params.get("variant", "lite0"))
+        out = np.full_like(head, np.nan)
+        ok = np.isfinite(head).all(axis=1)
+        if ok.any():
+            gate = self.domain_gate(np.asarray(feats, dtype=np.float32)[ok])
+            out[ok] = gated_product(prior[ok], head[ok], gate, float(self.params.get("head_weight", HEAD_WEIGHT)))
+        return out
+
+    def domain_gate(self, feats: np.ndarray) -> np.ndarray:
+        """Per picture, 0 (unlike the training pictures: the prior dominates) to 1 (like them: the
+        head decides). Heads saved before the gate existed have no centroids: 0 everywhere."""
+        h = self._head
+        if "centroids" not in h or "gate" not in h:
+            return np.zeros(len(feats))
+        from eshoppye.image_prior import domain_gate, domain_similarity
+
+        low, high = (float(v) for v in h["gate"])
+        return domain_gate(domain_similarity(feats, h["centroids"]), low, high)
+
+    def head_proba(self, feats: np.ndarray) -> np.ndarray:
+        """Probabilities of the learned head alone (NaN rows stay NaN)."""
         h = self._head
         feats = np.asarray(feats, dtype=np.float32)
         out = np.full((len(feats), len(self.classes_)), np.nan, dtype=np.float64)
