@@ -30,6 +30,8 @@ from eshoppye.errors import EshoppyeError
 N_IMAGENET = 1000
 MAPPING_FILE = Path(__file__).resolve().parent / "resources" / "imagenet_categories.csv"
 COLUMNS = ["index", "wnid", "name", "prdtypecode", "reason"]
+#: Up to this many rows the classifier product avoids BLAS threading (see :func:`imagenet_logits`).
+SMALL_BATCH = 16
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ def frequency_smoothing(codes: tuple[int, ...] = CODES) -> np.ndarray:
     return w / w.sum()
 
 
-_MAPPINGS: dict[tuple[str, float], ImagenetMapping] = {}
+_MAPPINGS: dict[tuple[str, int, int], ImagenetMapping] = {}
 _LOCK = threading.Lock()
 
 
@@ -69,14 +71,14 @@ def load_mapping(path: Path | str | None = None) -> ImagenetMapping:
     every mapped class). Any problem is one French line in an :class:`EshoppyeError`."""
     path = Path(path) if path else MAPPING_FILE
     try:
-        raw = path.read_bytes()
         st = path.stat()
+        key = (str(path), st.st_mtime_ns, st.st_size)
+        with _LOCK:
+            if key in _MAPPINGS:
+                return _MAPPINGS[key]
+        raw = path.read_bytes()
     except OSError:
         raise EshoppyeError(f"{path} : fichier de correspondance ImageNet introuvable") from None
-    key = (str(path), st.st_mtime)
-    with _LOCK:
-        if key in _MAPPINGS:
-            return _MAPPINGS[key]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -194,19 +196,18 @@ def domain_gate(similarity: np.ndarray, low: float, high: float) -> np.ndarray:
 
 # -- the classifier of the backbone's weight file ----------------------------------------------
 
-_CLASSIFIERS: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+_CLASSIFIERS: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
 
 def imagenet_classifier(variant: str = "lite0") -> tuple[np.ndarray, np.ndarray]:
     """``(W, b)`` of the ImageNet classifier in the variant's ``.pth``: ``logits = feats @ W + b``,
     ``W`` is ``(1280, 1000)``. Read once per process with the safe state-dict reader."""
-    from eshoppye.image import locate_weights, read_torch_state_dict, weights_sha256
+    with _LOCK:
+        if variant in _CLASSIFIERS:  # the weight file of an installed package does not change
+            return _CLASSIFIERS[variant]
+    from eshoppye.image import locate_weights, read_torch_state_dict
 
     pth = locate_weights(variant)
-    key = (variant, weights_sha256(pth))
-    with _LOCK:
-        if key in _CLASSIFIERS:
-            return _CLASSIFIERS[key]
     state = read_torch_state_dict(pth)
     if "_fc.weight" not in state or "_fc.bias" not in state:
         raise EshoppyeError(f"{pth} : classifieur ImageNet (_fc) absent du fichier de poids")
@@ -215,7 +216,7 @@ def imagenet_classifier(variant: str = "lite0") -> tuple[np.ndarray, np.ndarray]
     if w.shape[1] != N_IMAGENET or b.shape != (N_IMAGENET,):
         raise EshoppyeError(f"{pth} : classifieur ImageNet de forme inattendue {w.shape}")
     with _LOCK:
-        _CLASSIFIERS[key] = (w, b)
+        _CLASSIFIERS[variant] = (w, b)
     return w, b
 
 
@@ -225,6 +226,10 @@ def imagenet_logits(features: np.ndarray, variant: str = "lite0") -> np.ndarray:
     feats = np.asarray(features, dtype=np.float32)
     if feats.ndim != 2 or feats.shape[1] != w.shape[0]:
         raise EshoppyeError(f"logits ImageNet : features (n, {w.shape[0]}) attendues, {feats.shape} reçues")
+    if len(feats) <= SMALL_BATCH:
+        # a few rows (an upload in the app): numpy's own loop, not a multithreaded BLAS call whose
+        # threads cost ~30x more than the product itself on a busy 2-core machine
+        return np.einsum("ij,jk->ik", feats, w) + b
     return feats @ w + b
 
 
