@@ -183,3 +183,9 @@ def test_model_lets_the_prior_decide_real_photos_and_the_head_its_own_domain(pho
     off = ImageEffnetModel(imagenet_prior=False)
     off.classes_, off._head = model.classes_, model._head
     assert off.predict(cat)[0] == head_says
+    assert head_says != 2220  # so the prior did change the answer above
+    # a head saved before the prior existed (no centroids) predicts as it was trained
+    old = ImageEffnetModel()
+    old.classes_ = model.classes_
+    old._head = {k: v for k, v in model._head.items() if k in ("w1", "b1", "w2", "b2")}
+    assert old.predict(cat)[0] == head_says

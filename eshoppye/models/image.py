@@ -21,7 +21,8 @@ decided by the head at full weight, with the prior softened (exponent 0.5); a pi
 them (similarity under the 1st percentile of the held-out training slice) by the prior with the
 tempered head. On an object the prior knows (a lawn mower, a crib, a teddy) the prior then
 decides unless the head is very sure; on pictures it has no category for (unmapped ImageNet
-classes, spread by category frequency) the head's ranking decides.
+classes, spread by category frequency) the head's ranking decides. A head saved before the prior
+existed (no centroids in ``head.npz``) predicts as it was trained, head alone, until retrained.
 """
 
 from __future__ import annotations
@@ -172,7 +173,7 @@ class ImageEffnetModel(Model):
         """Class probabilities from backbone features (NaN rows stay NaN): the head combined
         with the ImageNet prior (unless ``imagenet_prior`` is off)."""
         head = self.head_proba(feats)
-        if not self.params.get("imagenet_prior", True):
+        if not self._uses_prior():
             return head
         from eshoppye.image_prior import gated_product, prior_from_features
 
@@ -184,12 +185,18 @@ class ImageEffnetModel(Model):
             out[ok] = gated_product(prior[ok], head[ok], gate, float(self.params.get("head_weight", HEAD_WEIGHT)))
         return out
 
+    def _uses_prior(self) -> bool:
+        """False when switched off, for a head saved before the prior existed (no centroids: it
+        predicts as it was trained) and for labels that are not catalogue codes (no mapping)."""
+        from eshoppye.categories import CODES
+
+        return (bool(self.params.get("imagenet_prior", True)) and "centroids" in self._head
+                and set(int(c) for c in self.classes_) <= set(CODES))
+
     def domain_gate(self, feats: np.ndarray) -> np.ndarray:
         """Per picture, 0 (unlike the training pictures: the prior dominates) to 1 (like them: the
-        head decides). Heads saved before the gate existed have no centroids: 0 everywhere."""
+        head decides)."""
         h = self._head
-        if "centroids" not in h or "gate" not in h:
-            return np.zeros(len(feats))
         from eshoppye.image_prior import domain_gate, domain_similarity
 
         low, high = (float(v) for v in h["gate"])
