@@ -14,7 +14,7 @@ import pytest
 
 from eshoppye.categories import CODES, TRAIN_COUNT
 from eshoppye.errors import EshoppyeError
-from eshoppye.image_prior import (
+from eshoppye.image.prior import (
     MAPPING_FILE,
     N_IMAGENET,
     domain_gate,

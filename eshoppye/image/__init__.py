@@ -3,7 +3,9 @@
 Four modules, from the bottom up: ``io`` (load, check, preprocess pictures), ``torch_weights``
 (a restricted, numpy-only reader for PyTorch ``.pth`` files), ``efficientnet_lite`` (the Keras
 architecture, weight conversion and the memoised backbone) and ``features`` (batch extraction and
-the on-disk feature cache). This package re-exports their public names. TensorFlow is imported
+the on-disk feature cache). This package re-exports their public names. Beside them, ``prior``
+turns the backbone's own ImageNet classifier into a prior over the 27 categories (imported as
+``eshoppye.image.prior``, not re-exported). TensorFlow is imported
 inside the functions that need it, never at import.
 """
 

@@ -8,14 +8,14 @@ prediction runs the two dense layers in numpy, so loading a model never needs Ke
 
 The head only ever sees the sample catalogue's pictures, so its confidence does not transfer to
 real photographs. Prediction therefore combines it with the ImageNet prior of
-:mod:`eshoppye.image_prior` (the backbone's own 1000-class classifier, trained on real photos,
+:mod:`eshoppye.image.prior` (the backbone's own 1000-class classifier, trained on real photos,
 mapped to the 27 codes by a reviewed data file) as a product of experts,
 ``p ∝ prior * head ** head_weight`` for pictures unlike the head's training pictures.
 ``head_weight`` (default 0.3) is fixed a priori, not fitted: a stacker fitted on out-of-fold
 predictions of the sample would learn to trust the head, which is exactly what fails on real
 photos. How much a picture looks like the training pictures is measured at prediction time (largest
 cosine similarity to the per-class centroids of the training features, stored with the head) and
-gates the exponents (:func:`eshoppye.image_prior.gated_product`): a picture like the training ones
+gates the exponents (:func:`eshoppye.image.prior.gated_product`): a picture like the training ones
 (the sample catalogue for the bundled model, real photos for a model trained on the real data) is
 decided by the head at full weight, with the prior softened (exponent 0.5); a picture far from
 them (similarity under the 1st percentile of the held-out training slice) by the prior with the
@@ -98,7 +98,7 @@ class ImageEffnetModel(Model):
         self._head = self._train_head(feats, target, len(self.classes_))
         self._head.update(self._domain_stats(feats, target))
         if self.params.get("imagenet_prior", True):
-            from eshoppye.image_prior import load_mapping
+            from eshoppye.image.prior import load_mapping
 
             self.info["imagenet_mapping_sha256"] = load_mapping().sha256
         return self
@@ -107,7 +107,7 @@ class ImageEffnetModel(Model):
         """Per-class centroids of the training features and the similarity band of the gate:
         1st and 25th percentiles of the held-out slice's similarity to those centroids."""
         from eshoppye.data import holdout_split
-        from eshoppye.image_prior import domain_similarity
+        from eshoppye.image.prior import domain_similarity
 
         frac = float(self.params.get("validation_fraction", 0.1))
         if frac > 0:  # the head's own early-stopping split
@@ -175,7 +175,7 @@ class ImageEffnetModel(Model):
         head = self.head_proba(feats)
         if not self._uses_prior():
             return head
-        from eshoppye.image_prior import gated_product, prior_from_features
+        from eshoppye.image.prior import gated_product, prior_from_features
 
         prior = prior_from_features(feats, codes=self.classes_, variant=self.params.get("variant", "lite0"))
         out = np.full_like(head, np.nan)
@@ -197,7 +197,7 @@ class ImageEffnetModel(Model):
         """Per picture, 0 (unlike the training pictures: the prior dominates) to 1 (like them: the
         head decides)."""
         h = self._head
-        from eshoppye.image_prior import domain_gate, domain_similarity
+        from eshoppye.image.prior import domain_gate, domain_similarity
 
         low, high = (float(v) for v in h["gate"])
         return domain_gate(domain_similarity(feats, h["centroids"]), low, high)

@@ -28,7 +28,7 @@ from eshoppye.categories import CODES, TRAIN_COUNT
 from eshoppye.errors import EshoppyeError
 
 N_IMAGENET = 1000
-MAPPING_FILE = Path(__file__).resolve().parent / "resources" / "imagenet_categories.csv"
+MAPPING_FILE = Path(__file__).resolve().parent.parent / "resources" / "imagenet_categories.csv"
 COLUMNS = ["index", "wnid", "name", "prdtypecode", "reason"]
 #: Up to this many rows the classifier product avoids BLAS threading (see :func:`imagenet_logits`).
 SMALL_BATCH = 16
@@ -205,7 +205,8 @@ def imagenet_classifier(variant: str = "lite0") -> tuple[np.ndarray, np.ndarray]
     with _LOCK:
         if variant in _CLASSIFIERS:  # the weight file of an installed package does not change
             return _CLASSIFIERS[variant]
-    from eshoppye.image import locate_weights, read_torch_state_dict
+    from eshoppye.image.efficientnet_lite import locate_weights
+    from eshoppye.image.torch_weights import read_torch_state_dict
 
     pth = locate_weights(variant)
     state = read_torch_state_dict(pth)
