@@ -69,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--extra", default=None, metavar="DOSSIER",
                    help="produits supplémentaires au format du challenge (ex. eshoppye reviews export), "
                         "ajoutés à la partie entraînement seulement")
+    t.add_argument("--no-prototypes", dest="prototypes", action="store_false",
+                   help="ne pas ajouter les prototypes de catégories à l'entraînement des modèles texte")
     t.set_defaults(func=_cmd_train)
 
     e = sub.add_parser("evaluate", help="évaluer des modèles entraînés (F1 pondéré officiel)")
@@ -121,6 +123,7 @@ def _cmd_train(args) -> int:
         limit=args.limit,
         metrics_path=Path(args.metrics) if args.metrics else None,
         extra_dir=Path(args.extra) if args.extra else None,
+        prototypes=args.prototypes,
     )
     return 0
 

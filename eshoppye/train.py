@@ -38,9 +38,10 @@ def _saved_bases(out_dir: Path) -> dict:
 
 def train_models(data_dir: Path, names: list[str], out_dir: Path, strict: bool = False,
                  limit: int | None = None, metrics_path: Path | None = None,
-                 progress: bool = True, extra_dir: Path | None = None) -> dict:
+                 progress: bool = True, extra_dir: Path | None = None, prototypes: bool = True) -> dict:
     """Train, save and evaluate ``names``; returns the metrics entries. ``extra_dir``: more
-    products in the challenge format, added to the training split only (:mod:`eshoppye.extra`)."""
+    products in the challenge format, added to the training split only (:mod:`eshoppye.extra`).
+    ``prototypes``: the text models also learn the category prototypes (:mod:`eshoppye.prototypes`)."""
     from eshoppye.data import load_dataset, split_dataset, subset
     from eshoppye.evaluate import (dev_scores, evaluate_models, format_dev_table, format_table,
                                    refresh_manifest, write_metrics)
@@ -60,7 +61,6 @@ def train_models(data_dir: Path, names: list[str], out_dir: Path, strict: bool =
               f"{extra['left_out_val_test']} écarté(s) (déjà en validation ou test)")
     frame = dataset.frame
     train = frame.iloc[parts["train"]]
-    y_train = train["prdtypecode"].to_numpy()
     out_dir = Path(out_dir)
     print(f"données: {dataset.data_dir} ({len(dataset)} produits, empreinte {dataset.fingerprint}); "
           f"découpage {parts['info']['sizes']}")
@@ -78,8 +78,18 @@ def train_models(data_dir: Path, names: list[str], out_dir: Path, strict: bool =
                 saved = _saved_bases(out_dir)
             model = fit_fusion(name, dataset, parts, {**saved, **trained}, progress=progress)
         else:
-            model = create(name).fit(train, y_train, progress=progress)
+            model = create(name)
+            fit_frame = train
+            if prototypes and model.kind == "text":
+                from eshoppye.prototypes import with_prototypes
+
+                fit_frame = with_prototypes(train)
+            model = model.fit(fit_frame, fit_frame["prdtypecode"].to_numpy(), progress=progress)
         model.info = _info(dataset, parts, time.perf_counter() - t)
+        if prototypes and model.kind == "text":
+            from eshoppye.prototypes import prototypes_fingerprint
+
+            model.info["prototypes"] = prototypes_fingerprint()
         dirs[name] = out_dir / name
         model.save(dirs[name])
         trained[name] = model
