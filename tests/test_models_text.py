@@ -100,3 +100,62 @@ def test_path_escape_in_manifest_refused(small_text, tmp_path):
 def test_unfitted_model_says_so():
     with pytest.raises(EshoppyeError, match="pas entraîné"):
         create("text-tfidf").predict_proba(pd.DataFrame({"designation": ["x"], "description": [""]}))
+
+
+# -- the original project's families: text-conv1d, text-lstm, text-gru beside text-bilstm ----------
+
+FAMILIES = ("text-conv1d", "text-lstm", "text-gru")
+
+
+@pytest.mark.parametrize("name", FAMILIES)
+def test_family_round_trip_and_determinism(name, small_text, tmp_path):
+    X, y = small_text
+    model, loaded = _round_trip(name, X, y, tmp_path, epochs=2, units=16, embed_dim=16)
+    layer = name.split("-", 1)[1]
+    meta = json.loads((tmp_path / name / "model.json").read_text())
+    assert set(meta["files"]) == {"tokenizer.json", f"{layer}.weights.h5"}
+    assert model._net.get_layer(layer) is not None  # the family's own layer, not a Bi-LSTM
+    again = create(name, epochs=2, units=16, embed_dim=16).fit(X, y, progress=False)
+    np.testing.assert_array_equal(again.predict_proba(X), model.predict_proba(X))
+    # the weights file is verified before loading, like every other model
+    w = tmp_path / name / f"{layer}.weights.h5"
+    w.write_bytes(w.read_bytes()[:-4] + b"abcd")
+    with pytest.raises(EshoppyeError, match="sha256"):
+        load_model(tmp_path / name)
+
+
+def test_families_differ_only_by_their_layer():
+    from eshoppye.models.text import KerasTextModel
+
+    classes = [type(create(n)) for n in FAMILIES + ("text-bilstm",)]
+    assert all(issubclass(c, KerasTextModel) for c in classes)
+    assert {c.layer for c in classes} == {"conv1d", "lstm", "gru", "bilstm"}
+    for c in classes:  # nothing but the name, the layer and a docstring: no copied training code
+        assert {k for k in vars(c) if not k.startswith("__")} == {"name", "layer"}
+
+
+def test_bundled_bilstm_still_loads_and_matches_the_original_network(small_text):
+    """The bundled ``models/text-bilstm`` (saved format and class name unchanged) gives the same
+    probabilities as the original architecture, written out here layer by layer."""
+    bundled = Path(__file__).resolve().parent.parent / "models" / "text-bilstm"
+    if not (bundled / "model.json").is_file():
+        pytest.skip("pas de modèle text-bilstm fourni")
+    meta = json.loads((bundled / "model.json").read_text())
+    assert meta["class"] == "BiLSTMTextModel" and "bilstm.weights.h5" in meta["files"]
+    model = load_model(bundled)
+    X, _ = small_text
+    import keras
+    from keras import layers
+
+    p = meta["params"]
+    units = p.get("units", p.get("lstm_units"))
+    inputs = keras.Input(shape=(p["maxlen"],), dtype="int32")
+    x = layers.Embedding(len(model.vocab_) + 2, p["embed_dim"], mask_zero=True, name="embedding")(inputs)
+    x = layers.Bidirectional(layers.LSTM(units), name="bilstm")(x)
+    x = layers.Dropout(0.3, name="dropout")(x)
+    x = layers.Dense(128, activation="relu", name="dense")(x)
+    net = keras.Model(inputs, layers.Dense(27, activation="softmax", name="probs")(x))
+    net.load_weights(bundled / "bilstm.weights.h5")
+    expected = np.asarray(net(model._encode(X), training=False), dtype=np.float64)
+    np.testing.assert_allclose(model.predict_proba(X), expected, atol=1e-5)
+    assert (model.predict(X) == X["prdtypecode"].to_numpy()).mean() > 0.5

@@ -1,4 +1,5 @@
-"""Text classifiers: TF-IDF + linear SVM, the original Bi-LSTM, sentence encoder + linear head.
+"""Text classifiers: TF-IDF + linear SVM, the original project's Keras families (Conv1D, LSTM,
+GRU, Bi-LSTM), sentence encoder + linear head.
 
 All follow the contract of :mod:`eshoppye.models.base` and save without pickle.
 """
@@ -6,6 +7,7 @@ All follow the contract of :mod:`eshoppye.models.base` and save without pickle.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 
@@ -183,42 +185,66 @@ class TfidfTextModel(Model):
 
 
 # ================================================================================================
-# text-bilstm (the original eShopPye design)
+# text-conv1d, text-lstm, text-gru, text-bilstm: the original eShopPye families
 # ================================================================================================
 
-def build_bilstm(vocab_size: int, n_classes: int, maxlen: int, embed_dim: int = 100,
-                 lstm_units: int = 64, dropout: float = 0.3):
-    """Embedding -> Bidirectional LSTM -> Dropout -> Dense 128 -> Dense n_classes (softmax)."""
+RNN_LAYERS = ("conv1d", "lstm", "gru", "bilstm")
+
+
+def build_text_rnn(vocab_size: int, seq_len: int, n_classes: int, layer: str = "bilstm",
+                   embed_dim: int = 100, units: int = 64, dropout: float = 0.3):
+    """The original project's text networks, one Keras builder for the four families:
+
+    Embedding -> ``layer`` -> Dropout -> Dense 128 -> Dense ``n_classes`` (softmax), where
+    ``layer`` is ``bilstm`` (bidirectional LSTM of ``units`` cells), ``lstm``, ``gru`` (``units``
+    cells) or ``conv1d`` (``2 * units`` filters of width 5, as wide as the Bi-LSTM's output, then
+    global max pooling). The layer names are those of the saved ``text-bilstm`` weights.
+    """
+    if layer not in RNN_LAYERS:
+        raise EshoppyeError(f"couche de modèle texte inconnue: {layer} (choix: {', '.join(RNN_LAYERS)})")
     from eshoppye.keras_runtime import quiet_tensorflow
 
     quiet_tensorflow()
     import keras
     from keras import layers
 
-    inputs = keras.Input(shape=(maxlen,), dtype="int32", name="tokens")
-    x = layers.Embedding(vocab_size, embed_dim, mask_zero=True, name="embedding")(inputs)
-    x = layers.Bidirectional(layers.LSTM(lstm_units), name="bilstm")(x)
+    inputs = keras.Input(shape=(seq_len,), dtype="int32", name="tokens")
+    x = layers.Embedding(vocab_size, embed_dim, mask_zero=layer != "conv1d", name="embedding")(inputs)
+    if layer == "bilstm":
+        x = layers.Bidirectional(layers.LSTM(units), name="bilstm")(x)
+    elif layer == "lstm":
+        x = layers.LSTM(units, name="lstm")(x)
+    elif layer == "gru":
+        x = layers.GRU(units, name="gru")(x)
+    else:  # padding positions (id 0) are learned like any token; max pooling keeps the strongest
+        x = layers.Conv1D(2 * units, 5, padding="same", activation="relu", name="conv1d")(x)
+        x = layers.GlobalMaxPooling1D(name="pool")(x)
     x = layers.Dropout(dropout, name="dropout")(x)
     x = layers.Dense(128, activation="relu", name="dense")(x)
     outputs = layers.Dense(n_classes, activation="softmax", name="probs")(x)
-    return keras.Model(inputs, outputs, name="text_bilstm")
+    return keras.Model(inputs, outputs, name=f"text_{layer}")
 
 
-@register
-class BiLSTMTextModel(Model):
-    """The original eShopPye text model, kept for comparison."""
+class KerasTextModel(Model):
+    """Tokenisation, vocabulary, training loop (Adam, early stopping on a stratified 10 %
+    hold-out, fixed seed), traced inference and persistence shared by the original families;
+    a subclass only names its ``layer`` (see :func:`build_text_rnn`)."""
 
-    name = "text-bilstm"
     kind = "text"
     version = "1.0.0"
+    layer: ClassVar[str] = "bilstm"
 
     def __init__(self, maxlen: int = 40, max_vocab: int = 30_000, embed_dim: int = 100,
-                 lstm_units: int = 64, epochs: int = 12, batch_size: int = 64):
+                 units: int = 64, epochs: int = 12, batch_size: int = 64):
         super().__init__(maxlen=maxlen, max_vocab=max_vocab, embed_dim=embed_dim,
-                         lstm_units=lstm_units, epochs=epochs, batch_size=batch_size)
+                         units=units, epochs=epochs, batch_size=batch_size)
         self.vocab_: list[str] = []
         self._index: dict[str, int] = {}
         self._net = None
+
+    @property
+    def _weights_file(self) -> str:
+        return f"{self.layer}.weights.h5"
 
     def _tokens(self, X) -> list[list[str]]:
         titles, descs = text_columns(X)
@@ -234,8 +260,10 @@ class BiLSTMTextModel(Model):
         return out
 
     def _build(self):
-        return build_bilstm(len(self.vocab_) + 2, len(self.classes_), self.params["maxlen"],
-                            self.params["embed_dim"], self.params["lstm_units"])
+        # text-bilstm models saved before the other families existed call ``units`` lstm_units
+        units = self.params.get("units", self.params.get("lstm_units", 64))
+        return build_text_rnn(len(self.vocab_) + 2, self.params["maxlen"], len(self.classes_),
+                              self.layer, self.params["embed_dim"], units)
 
     def fit(self, X, y, progress: bool = True):
         import keras
@@ -279,15 +307,47 @@ class BiLSTMTextModel(Model):
 
     def _save_weights(self, directory: Path) -> list[str]:
         save_json(directory / "tokenizer.json", {"vocab": self.vocab_})
-        self._net.save_weights(directory / "bilstm.weights.h5")
-        return ["tokenizer.json", "bilstm.weights.h5"]
+        self._net.save_weights(directory / self._weights_file)
+        return ["tokenizer.json", self._weights_file]
 
     def _load_weights(self, directory: Path) -> None:
         self.vocab_ = load_json(directory / "tokenizer.json")["vocab"]
         self._index = {t: i + 2 for i, t in enumerate(self.vocab_)}
         self._net = self._build()
-        self._net.load_weights(directory / "bilstm.weights.h5")
+        self._net.load_weights(directory / self._weights_file)
         self._fn = None
+
+
+@register
+class BiLSTMTextModel(KerasTextModel):
+    """The original eShopPye text model (its best: 0.777 weighted F1 on the real data)."""
+
+    name = "text-bilstm"
+    layer = "bilstm"
+
+
+@register
+class LSTMTextModel(KerasTextModel):
+    """The original project's one-way LSTM text model, kept for comparison."""
+
+    name = "text-lstm"
+    layer = "lstm"
+
+
+@register
+class GRUTextModel(KerasTextModel):
+    """The original project's GRU text model, kept for comparison."""
+
+    name = "text-gru"
+    layer = "gru"
+
+
+@register
+class Conv1DTextModel(KerasTextModel):
+    """The original project's first text model, a 1-D convolution over word embeddings."""
+
+    name = "text-conv1d"
+    layer = "conv1d"
 
 
 # ================================================================================================
