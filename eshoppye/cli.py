@@ -13,12 +13,16 @@ import sys
 from pathlib import Path
 
 from eshoppye import __version__
+from eshoppye.config import ORIGINAL_MODELS
 from eshoppye.errors import EshoppyeError
 
 TEXT_MODELS = ("text-tfidf", "text-bilstm", "text-embed")
 IMAGE_MODELS = ("image-effnet",)
 FUSION_MODELS = ("fusion-late", "fusion-concat")
-ALL_MODELS = TEXT_MODELS + IMAGE_MODELS + FUSION_MODELS
+ALL_MODELS = TEXT_MODELS + IMAGE_MODELS + FUSION_MODELS  # the bundled set, ``all``
+SEED_MODELS = ORIGINAL_MODELS  # ``seed``: the original project's text families (not bundled but text-bilstm)
+KNOWN_MODELS = ALL_MODELS + tuple(n for n in SEED_MODELS if n not in ALL_MODELS)
+GROUPS = {"all": ALL_MODELS, "seed": SEED_MODELS}
 
 
 def _data_default() -> str:
@@ -28,13 +32,15 @@ def _data_default() -> str:
 
 
 def _model_list(value: str) -> list[str]:
-    names = [v.strip() for v in value.split(",") if v.strip()]
-    if names == ["all"]:
-        return list(ALL_MODELS)
-    bad = [n for n in names if n not in ALL_MODELS]
+    names = []
+    for v in (v.strip() for v in value.split(",")):
+        for n in GROUPS.get(v, (v,) if v else ()):
+            if n not in names:
+                names.append(n)
+    bad = [n for n in names if n not in KNOWN_MODELS]
     if bad or not names:
         raise argparse.ArgumentTypeError(
-            f"modèle inconnu: {', '.join(bad) or value!r} (choix: {', '.join(ALL_MODELS)}, all)"
+            f"modèle inconnu: {', '.join(bad) or value!r} (choix: {', '.join(KNOWN_MODELS)}, all, seed)"
         )
     return names
 
@@ -61,8 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
     t = sub.add_parser("train", help="entraîner des modèles sur les données du challenge")
     t.add_argument("--data", default=None, help="dossier des données (défaut: ESHOPPYE_DATA_DIR ou data/sample)")
     t.add_argument("--models", type=_model_list, default=list(TEXT_MODELS),
-                   help=f"liste séparée par des virgules parmi {', '.join(ALL_MODELS)} ou 'all'")
-    t.add_argument("--out", default="models", help="dossier de sortie des modèles (défaut: models/)")
+                   help=f"liste séparée par des virgules parmi {', '.join(KNOWN_MODELS)}, 'all' "
+                        f"(les modèles fournis) ou 'seed' (les familles d'origine : {', '.join(SEED_MODELS)})")
+    t.add_argument("--out", default=None,
+                   help="dossier de sortie des modèles (défaut: models/ ; pour des modèles hors de "
+                        "l'ensemble fourni, un dossier temporaire effacé à la fin : métriques seulement)")
     t.add_argument("--strict", action="store_true", help="toute image manquante est une erreur")
     t.add_argument("--limit", type=int, default=None, help="n'utiliser que N produits (essais rapides)")
     t.add_argument("--metrics", default=None, help="fichier metrics.json à mettre à jour (défaut: reports/metrics.json)")
@@ -115,10 +124,16 @@ def _fail(msg: str) -> int:
 def _cmd_train(args) -> int:
     from eshoppye.train import train_models
 
+    out = args.out
+    if out is None and all(n in ALL_MODELS for n in args.models):
+        out = "models"
+    elif out is None:  # never grow the bundled models/ with models the app does not ship
+        print("modèles hors de l'ensemble fourni : enregistrés dans un dossier temporaire effacé à la fin "
+              "(métriques seulement ; --out DOSSIER pour les garder)")
     train_models(
         data_dir=Path(args.data or _data_default()),
         names=args.models,
-        out_dir=Path(args.out),
+        out_dir=Path(out) if out else None,
         strict=args.strict,
         limit=args.limit,
         metrics_path=Path(args.metrics) if args.metrics else None,

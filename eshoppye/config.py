@@ -11,6 +11,9 @@ SAMPLE_DATA_DIR = ROOT / "data" / "sample"
 BUNDLED_MODELS_DIR = ROOT / "models"
 REPORTS_DIR = ROOT / "reports"
 METRICS_PATH = REPORTS_DIR / "metrics.json"
+# The original project's text families (``eshoppye train --models seed``): measured in
+# reports/metrics.json and shown as a group in the app; only text-bilstm is bundled in models/.
+ORIGINAL_MODELS = ("text-conv1d", "text-lstm", "text-gru", "text-bilstm")
 
 
 def default_data_dir() -> Path:

@@ -237,6 +237,11 @@ def test_browser_end_to_end(browser, expected, server, tmp_path):
     _settle(page)
     _no_exception(page)
     _shot(page, "03_modeles.png")
+    group = page.get_by_text("Modèles d'origine").first  # the original families, as a group
+    group.wait_for()
+    group.scroll_into_view_if_needed()
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(SHOTS / "03b_modeles_origine.png"))
 
     assert not errors, errors
     (SHOTS / "timings.json").write_text(json.dumps(timings, indent=1) + "\n", encoding="utf-8")

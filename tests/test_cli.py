@@ -92,3 +92,30 @@ def test_data_env_variable_is_the_default(monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("ESHOPPYE_DATA_DIR", str(tmp_path / "real"))
     assert main(["train", "--models", "text-tfidf", "--out", str(tmp_path / "m")]) == 2
     assert str(tmp_path / "real") in capsys.readouterr().err
+
+
+def test_model_groups_all_and_seed():
+    from eshoppye.cli import ALL_MODELS, _model_list
+
+    assert _model_list("all") == list(ALL_MODELS)  # the bundled set, unchanged
+    assert _model_list("seed") == ["text-conv1d", "text-lstm", "text-gru", "text-bilstm"]
+    assert _model_list("seed,text-tfidf,text-gru") == ["text-conv1d", "text-lstm", "text-gru",
+                                                      "text-bilstm", "text-tfidf"]
+    assert not {"text-conv1d", "text-lstm", "text-gru"} & set(ALL_MODELS)
+
+
+@needs_sample
+def test_original_family_without_out_leaves_only_metrics(tmp_path, capsys):
+    metrics = tmp_path / "metrics.json"
+    before = sorted(p.name for p in (ROOT / "models").iterdir()) if (ROOT / "models").is_dir() else []
+    assert main(["train", "--limit", "300", "--models", "text-gru", "--metrics", str(metrics)]) == 0
+    assert "dossier temporaire" in capsys.readouterr().out
+    after = sorted(p.name for p in (ROOT / "models").iterdir()) if (ROOT / "models").is_dir() else []
+    assert after == before  # nothing written into the bundled models/
+    entry = json.loads(metrics.read_text())["models"]["text-gru"]
+    assert entry["size_bytes"] > 0 and entry["train_seconds"] > 0 and entry["latency"]["p50_ms"] > 0
+    assert entry["split"] == "test" and 0.0 <= entry["weighted_f1"] <= 1.0
+    from eshoppye.devset import DEV_SET_PATH, load_devset
+
+    if DEV_SET_PATH.is_file():  # scored on the hand-written development set as well
+        assert entry["dev"]["n_eval"] == len(load_devset()) and 0.0 <= entry["dev"]["weighted_f1"] <= 1.0
