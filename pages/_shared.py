@@ -30,6 +30,13 @@ MODEL_BLURB = {
     "fusion-late": "fusion tardive : méta-modèle sur les probabilités des modèles texte et image",
     "fusion-concat": "fusion précoce : concaténation des représentations texte et image",
 }
+# The original project's text families (``eshoppye train --models seed``), one layer apart.
+ORIGINAL_BLURB = {
+    "text-conv1d": "convolution 1-D (128 filtres de largeur 5) puis max-pooling global",
+    "text-lstm": "LSTM à 64 cellules, lu dans un seul sens",
+    "text-gru": "GRU à 64 cellules, lu dans un seul sens",
+    "text-bilstm": "LSTM bidirectionnel à 2 × 64 cellules, le meilleur du projet d'origine",
+}
 # Process-wide record of the loaded models (st.cache_resource is per server process as well).
 _STATE: dict[str, Any] = {"loaded": None}
 
@@ -147,6 +154,11 @@ def get_models() -> app_state.LoadedModels:
 @st.cache_data(show_spinner=False, ttl=30)
 def _manifest_rows(key: str) -> list[dict[str, Any]]:
     return app_state.manifest_rows()
+
+
+def shipped_models() -> set[str]:
+    """Names of the models the app uses (its manifest), without loading them; empty when unknown."""
+    return {row["name"] for row in _manifest_rows(str(app_state.models_dir()))}
 
 
 def read_metrics_safe() -> tuple[dict[str, Any], str | None]:

@@ -1,4 +1,5 @@
-"""Modèles: every evaluated model side by side, per-class F1, confusion matrix, confused pairs."""
+"""Modèles: every evaluated model side by side, the original project's text families as a group
+("modèles d'origine") with their story, per-class F1, confusion matrix, confused pairs."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import streamlit as st
 from eshoppye import app_state, app_views, explore
 from eshoppye.categories import CODES, label
 from eshoppye.errors import EshoppyeError
-from pages._shared import code_span, MODEL_BLURB, fr_int, get_dataset, get_models, md_escape, page_setup, read_metrics_safe
+from pages._shared import (code_span, MODEL_BLURB, ORIGINAL_BLURB, fr_int, get_dataset, get_models, md_escape,
+                           page_setup, read_metrics_safe, shipped_models)
 
 page_setup("Modèles", "🧠")
 metrics, error = read_metrics_safe()
@@ -36,6 +38,11 @@ if meta.get("synthetic"):
                "du vrai catalogue Rakuten.")
 
 table = app_views.models_table(metrics)
+# The original families the app does not ship (only measured) appear in their own group below.
+shipped = shipped_models()
+measured_only = [n for n in table["modèle"] if n in ORIGINAL_BLURB and shipped and n not in shipped]
+if len(measured_only) < len(table):
+    table = table[~table["modèle"].isin(measured_only)].reset_index(drop=True)
 st.subheader("Vue d'ensemble")
 st.dataframe(
     table, hide_index=True, width="stretch",
@@ -55,6 +62,32 @@ st.dataframe(
 with st.expander("Principe de chaque modèle"):
     for name in table["modèle"]:
         st.markdown(f"- **{name}** : {MODEL_BLURB.get(name, '')}")
+
+# -- the original project's families ------------------------------------------------------------------
+st.subheader("Modèles d'origine : Conv1D, LSTM, GRU, Bi-LSTM")
+for line in app_views.original_story(metrics):
+    st.markdown(line)
+origins = app_views.original_models_table(metrics)
+if len(origins):
+    st.dataframe(
+        origins, hide_index=True, width="stretch", key="origins_table",
+        column_config={
+            "F1 pondéré (test)": st.column_config.NumberColumn(
+                format="%.3f", help=f"partie {evaluated_on} du {src.replace('**', '')}"),
+            "F1 pondéré (dev)": st.column_config.TextColumn(
+                help="jeu de développement data/dev/dev_set.csv, « — » tant qu'il n'a pas été évalué"),
+            "F1 macro (test)": st.column_config.NumberColumn(format="%.3f"),
+            "entraînement (s)": st.column_config.NumberColumn(format="%.0f"),
+            "taille (Mo)": st.column_config.NumberColumn(format="%.2f"),
+            "latence p50 (ms)": st.column_config.NumberColumn(format="%.1f", help="un produit à la fois"),
+        })
+    st.caption("Mêmes mots, même plongement (100 dimensions), même boucle d'entraînement, même arrêt "
+               "précoce et même graine : seule la couche change. "
+               + " · ".join(f"**{n}** : {ORIGINAL_BLURB[n]}" for n in origins["modèle"] if n in ORIGINAL_BLURB)
+               + ". Seul text-bilstm est fourni avec l'application ; les autres sont mesurés, pas chargés.")
+else:
+    st.info("Les familles d'origine ne sont pas encore mesurées : `eshoppye train --models seed` "
+            "(métriques seulement ; `--out DOSSIER` pour garder les modèles).")
 
 score_cols = ["F1 pondéré", "F1 macro", "exactitude"]
 long = table.melt(id_vars="modèle", value_vars=score_cols, var_name="mesure", value_name="score")
@@ -100,7 +133,7 @@ st.plotly_chart(fig, width="stretch")
 
 # -- confusion matrix ---------------------------------------------------------------------------------
 st.subheader("Matrice de confusion")
-names = list(table["modèle"])
+names = list(table["modèle"]) + [n for n in origins.get("modèle", []) if n not in set(table["modèle"])]
 m1, m2 = st.columns([2, 1])
 chosen = m1.selectbox("Modèle", names, key="cm_model")
 normalize = m2.toggle("En % de la catégorie réelle", value=True, key="cm_norm")

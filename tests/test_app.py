@@ -149,7 +149,7 @@ def test_modeles_page_table_heatmaps_confusion():
         pytest.fail("reports/metrics.json absent: the Modèles page has nothing to show")
     assert at.dataframe[0].value.shape[0] >= 1
     assert len(at.get("plotly_chart")) >= 5
-    names = at.selectbox(key="cm_model").options
+    names = list(at.dataframe[0].value["modèle"])  # the overview: models the app loads
     at.selectbox(key="cm_model").select(names[-1]).run()
     at.toggle(key="cm_norm").set_value(False).run()
     _ok(at)
@@ -170,6 +170,51 @@ def test_modeles_page_without_or_with_corrupt_metrics(tmp_path, monkeypatch):
     at = _app("modeles")
     _ok(at)
     assert any("métriques" in e for e in _errors(at))
+
+
+def test_modeles_page_shows_the_original_families_group(tmp_path, monkeypatch):
+    import json
+
+    from eshoppye.config import ORIGINAL_MODELS
+
+    data = json.loads(Path(METRICS).read_text(encoding="utf-8"))
+    some = next(iter(data["models"].values()))
+    for i, name in enumerate(ORIGINAL_MODELS):  # measured families, as `train --models seed` writes them
+        data["models"].setdefault(name, {**some, "name": name, "kind": "text", "weighted_f1": 0.5 + i / 100})
+    data["models"]["text-gru"]["dev"] = {"weighted_f1": 0.4321}
+    data["models"]["text-lstm"].pop("dev", None)
+    path = tmp_path / "metrics.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setenv("ESHOPPYE_METRICS", str(path))
+    at = _app("modeles")
+    _ok(at)
+    assert any("Modèles d'origine" in s.value for s in at.subheader)
+    text = " ".join(m.value for m in at.markdown)
+    assert "0,777" in text and "VGG16" in text and "Pourquoi les remplaçants gagnent" in text
+    group = next(d.value for d in at.dataframe if "F1 pondéré (dev)" in d.value.columns)
+    assert list(group["modèle"]) == list(ORIGINAL_MODELS)
+    for col in ("F1 pondéré (test)", "entraînement (s)", "taille (Mo)", "latence p50 (ms)"):
+        assert group[col].notna().all(), col
+    dev = dict(zip(group["modèle"], group["F1 pondéré (dev)"]))
+    assert dev["text-gru"] == "0.432" and dev["text-lstm"] == "—"
+    overview = at.dataframe[0].value  # the models the app ships; the measured-only families are apart
+    assert "text-bilstm" in set(overview["modèle"]) and "text-gru" not in set(overview["modèle"])
+    assert "text-gru" in at.selectbox(key="cm_model").options
+
+
+def test_modeles_page_without_original_families(tmp_path, monkeypatch):
+    import json
+
+    from eshoppye.config import ORIGINAL_MODELS
+
+    data = json.loads(Path(METRICS).read_text(encoding="utf-8"))
+    data["models"] = {n: e for n, e in data["models"].items() if n not in ORIGINAL_MODELS}
+    path = tmp_path / "metrics.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setenv("ESHOPPYE_METRICS", str(path))
+    at = _app("modeles")
+    _ok(at)
+    assert any("--models seed" in i.value for i in at.info)
 
 
 def test_donnees_page_with_missing_data(tmp_path, monkeypatch):
