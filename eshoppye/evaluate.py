@@ -1,6 +1,5 @@
 """Evaluation with the official metric (weighted F1), plus macro F1, accuracy, per-class scores,
-confusion matrix, model size and prediction latency, written to ``reports/metrics.json``, with the
-headline scores on the hand-written development set (``entry["dev"]``) when it exists.
+confusion matrix, model size and prediction latency, written to ``reports/metrics.json``.
 
 Every entry records the data fingerprint and the split it was computed on. Beside the test split,
 :func:`evaluate_dev` scores the models on the hand-written development set (``data/dev/``), the
@@ -208,20 +207,6 @@ def write_metrics(entries: dict[str, dict], dataset, split: dict, split_name: st
     return path
 
 
-def dev_scores(model) -> dict[str, Any] | None:
-    """Headline scores of ``model`` on the hand-written development set (``data/dev/dev_set.csv``,
-    text and the photos it has), or None when there is no development set."""
-    from eshoppye.devset import DEV_SET_PATH, load_devset
-
-    if not DEV_SET_PATH.is_file():
-        return None
-    dev = load_devset()
-    pred = model.codes_from(model.predict_proba(dev))
-    s = scores(dev["prdtypecode"].to_numpy(), pred)
-    return {k: s[k] for k in ("weighted_f1", "macro_f1", "accuracy", "n_eval")} | {
-        "coverage": float((pred >= 0).mean()) if len(pred) else 0.0, "file": display_path(DEV_SET_PATH)}
-
-
 def evaluate_models(models: dict, dataset, split: dict, split_name: str = "test",
                     model_dirs: dict | None = None, progress: bool = True) -> dict[str, dict]:
     """Score every model on one split of ``dataset``; returns metrics entries by model name."""
@@ -250,9 +235,6 @@ def evaluate_models(models: dict, dataset, split: dict, split_name: str = "test"
             "latency": measure_latency(model.predict_proba, frame),
             "evaluated": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
         })
-        dev = dev_scores(model)
-        if dev is not None:
-            entry["dev"] = dev
         if model_dirs and name in model_dirs:
             entry["size_bytes"] = dir_size(model_dirs[name])
         if model.info.get("data_fingerprint") not in (None, dataset.fingerprint):

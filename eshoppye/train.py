@@ -38,8 +38,10 @@ def _saved_bases(out_dir: Path) -> dict:
 
 def train_models(data_dir: Path, names: list[str], out_dir: Path | None, strict: bool = False,
                  limit: int | None = None, metrics_path: Path | None = None,
-                 progress: bool = True) -> dict:
-    """Train, save and evaluate ``names``; returns the metrics entries.
+                 progress: bool = True, extra_dir: Path | None = None, prototypes: bool = True) -> dict:
+    """Train, save and evaluate ``names``; returns the metrics entries. ``extra_dir``: more
+    products in the challenge format, added to the training split only (:mod:`eshoppye.extra`).
+    ``prototypes``: the text models also learn the category prototypes (:mod:`eshoppye.prototypes`).
 
     With ``out_dir=None`` the models are saved (their size is part of the metrics) in a
     temporary directory removed at the end: only the metrics remain.
@@ -49,12 +51,14 @@ def train_models(data_dir: Path, names: list[str], out_dir: Path | None, strict:
 
         with tempfile.TemporaryDirectory(prefix="eshoppye-train-") as tmp:
             return _train_models(data_dir, names, Path(tmp), strict, limit, metrics_path, progress,
-                                 manifest=False)
-    return _train_models(data_dir, names, Path(out_dir), strict, limit, metrics_path, progress)
+                                 extra_dir, prototypes, manifest=False)
+    return _train_models(data_dir, names, Path(out_dir), strict, limit, metrics_path, progress,
+                         extra_dir, prototypes)
 
 
 def _train_models(data_dir: Path, names: list[str], out_dir: Path, strict: bool, limit: int | None,
-                  metrics_path: Path | None, progress: bool, manifest: bool = True) -> dict:
+                  metrics_path: Path | None, progress: bool, extra_dir: Path | None = None,
+                  prototypes: bool = True, manifest: bool = True) -> dict:
     from eshoppye.data import load_dataset, split_dataset, subset
     from eshoppye.evaluate import (dev_scores, evaluate_models, format_dev_table, format_table,
                                    refresh_manifest, write_metrics)

@@ -118,4 +118,4 @@ def test_original_family_without_out_leaves_only_metrics(tmp_path, capsys):
     from eshoppye.devset import DEV_SET_PATH, load_devset
 
     if DEV_SET_PATH.is_file():  # scored on the hand-written development set as well
-        assert entry["dev"]["n_eval"] == len(load_devset()) and 0.0 <= entry["dev"]["weighted_f1"] <= 1.0
+        assert entry["dev"]["views"]["titles"]["n_eval"] == len(load_devset()) and 0.0 <= entry["dev"]["weighted_f1"] <= 1.0
