@@ -80,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "ajoutés à la partie entraînement seulement")
     t.add_argument("--no-prototypes", dest="prototypes", action="store_false",
                    help="ne pas ajouter les prototypes de catégories à l'entraînement des modèles texte")
+    t.add_argument("--text-encoder", default="e5", choices=("static", "e5"),
+                   help="représentation de text-embed: e5 (défaut) ou table statique distillée d'e5 "
+                        "(1 000 fois plus rapide, mais 83 %% de la qualité d'e5 sur le jeu de développement)")
     t.set_defaults(func=_cmd_train)
 
     e = sub.add_parser("evaluate", help="évaluer des modèles entraînés (F1 pondéré officiel)")
@@ -139,6 +142,7 @@ def _cmd_train(args) -> int:
         metrics_path=Path(args.metrics) if args.metrics else None,
         extra_dir=Path(args.extra) if args.extra else None,
         prototypes=args.prototypes,
+        model_params={"text-embed": {"encoder": args.text_encoder}},
     )
     return 0
 

@@ -38,10 +38,12 @@ def _saved_bases(out_dir: Path) -> dict:
 
 def train_models(data_dir: Path, names: list[str], out_dir: Path | None, strict: bool = False,
                  limit: int | None = None, metrics_path: Path | None = None,
-                 progress: bool = True, extra_dir: Path | None = None, prototypes: bool = True) -> dict:
+                 progress: bool = True, extra_dir: Path | None = None, prototypes: bool = True,
+                 model_params: dict | None = None) -> dict:
     """Train, save and evaluate ``names``; returns the metrics entries. ``extra_dir``: more
     products in the challenge format, added to the training split only (:mod:`eshoppye.extra`).
     ``prototypes``: the text models also learn the category prototypes (:mod:`eshoppye.prototypes`).
+    ``model_params`` maps a model name to constructor parameters (``{"text-embed": {"encoder": "e5"}}``).
 
     With ``out_dir=None`` the models are saved (their size is part of the metrics) in a
     temporary directory removed at the end: only the metrics remain.
@@ -51,14 +53,15 @@ def train_models(data_dir: Path, names: list[str], out_dir: Path | None, strict:
 
         with tempfile.TemporaryDirectory(prefix="eshoppye-train-") as tmp:
             return _train_models(data_dir, names, Path(tmp), strict, limit, metrics_path, progress,
-                                 extra_dir, prototypes, manifest=False)
+                                 extra_dir, prototypes, model_params, manifest=False)
     return _train_models(data_dir, names, Path(out_dir), strict, limit, metrics_path, progress,
-                         extra_dir, prototypes)
+                         extra_dir, prototypes, model_params)
 
 
 def _train_models(data_dir: Path, names: list[str], out_dir: Path, strict: bool, limit: int | None,
                   metrics_path: Path | None, progress: bool, extra_dir: Path | None = None,
-                  prototypes: bool = True, manifest: bool = True) -> dict:
+                  prototypes: bool = True, model_params: dict | None = None,
+                  manifest: bool = True) -> dict:
     from eshoppye.data import load_dataset, split_dataset, subset
     from eshoppye.evaluate import (dev_scores, evaluate_models, format_dev_table, format_table,
                                    refresh_manifest, write_metrics)
@@ -95,7 +98,7 @@ def _train_models(data_dir: Path, names: list[str], out_dir: Path, strict: bool,
                 saved = _saved_bases(out_dir)
             model = fit_fusion(name, dataset, parts, {**saved, **trained}, progress=progress)
         else:
-            model = create(name)
+            model = create(name, **(model_params or {}).get(name, {}))
             fit_frame = train
             if prototypes and model.kind == "text":
                 from eshoppye.prototypes import with_prototypes

@@ -25,7 +25,7 @@ KIND_FR = {"text": "texte", "image": "image", "fusion": "fusion"}
 MODEL_BLURB = {
     "text-tfidf": "TF-IDF mots + caractères du titre et de la description, régression logistique calibrée",
     "text-bilstm": "réseau BiLSTM (Keras) sur les mots du titre et de la description",
-    "text-embed": "encodeur de phrases multilingue (e5-small) + tête linéaire",
+    "text-embed": "vecteurs de mots distillés de multilingual-e5-small (ou e5 lui-même) + tête linéaire",
     "image-effnet": "EfficientNet-Lite0 pré-entraîné ImageNet + tête entraînée sur les photos",
     "fusion-late": "fusion tardive : méta-modèle sur les probabilités des modèles texte et image",
     "fusion-concat": "fusion précoce : concaténation des représentations texte et image",
