@@ -55,6 +55,25 @@ def _threshold(value: str) -> float:
     return x
 
 
+def _positive(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"entier positif attendu, pas {value!r}")
+    return n
+
+
+def _cluster_options(p: argparse.ArgumentParser, what: str) -> None:
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--workers", type=_positive, default=None,
+                   help=f"{what} un cluster Dask local de N processus")
+    g.add_argument("--scheduler", default=None, metavar="tcp://HOTE:PORT",
+                   help=f"{what} un cluster Dask existant (dossiers partagés par les workers)")
+    p.add_argument("--memory-limit", default="2GB", help="mémoire maximale par worker local (défaut: 2GB)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="eshoppye",
@@ -83,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--text-encoder", default="e5", choices=("static", "e5"),
                    help="représentation de text-embed: e5 (défaut) ou table statique distillée d'e5 "
                         "(1 000 fois plus rapide, mais 83 %% de la qualité d'e5 sur le jeu de développement)")
+    _cluster_options(t, "features image calculées sur")
     t.set_defaults(func=_cmd_train)
 
     e = sub.add_parser("evaluate", help="évaluer des modèles entraînés (F1 pondéré officiel)")
@@ -94,14 +114,21 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--limit", type=int, default=None)
     e.set_defaults(func=_cmd_evaluate)
 
-    r = sub.add_parser("predict", help="classer des produits d'un fichier CSV")
+    r = sub.add_parser("predict", help="classer des produits d'un fichier CSV ou Parquet (ou d'un catalogue entier)")
     r.add_argument("--models", default="models", help="dossier des modèles (défaut: models/)")
-    r.add_argument("--input", required=True, help="CSV avec designation, description?, productid?, imageid?, image_path?")
+    r.add_argument("--input", required=True,
+                   help="CSV ou Parquet (ou motif 'dossier/*.parquet') avec designation, description?, productid?, "
+                        "imageid?, image_path?")
     r.add_argument("--images", default=None, help="dossier des images (nommage du challenge)")
-    r.add_argument("--output", required=True, help="CSV de sortie")
+    r.add_argument("--output", required=True,
+                   help="sortie .csv ou .parquet (un fichier pour une petite entrée, sinon un dossier de parts)")
     r.add_argument("--only", type=_model_list, default=None, help="n'utiliser que ces modèles")
     r.add_argument("--review-below", type=_threshold, default=None, metavar="SEUIL",
                    help="mettre en file de révision les produits de confiance inférieure à SEUIL (ex. 0.6)")
+    _cluster_options(r, "partitions classées sur")
+    r.add_argument("--resume", action="store_true", help="reprendre: garder les parts déjà écrites et vérifiées")
+    r.add_argument("--partition-rows", type=_positive, default=None,
+                   help="produits par partition (défaut: 20000; force la sortie en dossier de parts)")
     r.set_defaults(func=_cmd_predict)
 
     v = sub.add_parser("reviews", help="file de révision: état, export des corrections")
@@ -133,6 +160,13 @@ def _cmd_train(args) -> int:
     elif out is None:  # never grow the bundled models/ with models the app does not ship
         print("modèles hors de l'ensemble fourni : enregistrés dans un dossier temporaire effacé à la fin "
               "(métriques seulement ; --out DOSSIER pour les garder)")
+    if args.workers or args.scheduler:
+        from eshoppye.batch import warm_training_features
+
+        warm_training_features(Path(args.data or _data_default()), args.models, strict=args.strict,
+                               limit=args.limit, workers=args.workers, scheduler=args.scheduler,
+                               memory_limit=args.memory_limit)
+
     train_models(
         data_dir=Path(args.data or _data_default()),
         names=args.models,
@@ -162,15 +196,20 @@ def _cmd_evaluate(args) -> int:
 
 
 def _cmd_predict(args) -> int:
-    from eshoppye.predict import predict_file
+    from eshoppye.batch import predict_catalogue
 
-    predict_file(
+    predict_catalogue(
         models_dir=Path(args.models),
-        input_csv=Path(args.input),
-        output_csv=Path(args.output),
+        input_pattern=args.input,
+        output=Path(args.output),
         images_dir=Path(args.images) if args.images else None,
         only=args.only,
         review_below=args.review_below,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        resume=args.resume,
+        partition_rows=args.partition_rows,
+        memory_limit=args.memory_limit,
     )
     return 0
 

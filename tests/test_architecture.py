@@ -23,7 +23,7 @@ PACKAGE = ROOT / "eshoppye"
 LAYERS = [
     ("entry points", ["eshoppye.cli", "eshoppye.cli_models", "eshoppye.cli_reviews", "eshoppye.__main__"]),
     ("stages", ["eshoppye.train", "eshoppye.evaluate", "eshoppye.predict", "eshoppye.explore",
-                "eshoppye.app_state", "eshoppye.app_views"]),
+                "eshoppye.app_state", "eshoppye.app_views", "eshoppye.batch"]),
     ("registry", ["eshoppye.registry"]),
     ("storage", ["eshoppye.review"]),
     ("models", ["eshoppye.models"]),
@@ -86,7 +86,7 @@ GRAPH = {m: imports_of(m) for m in MODULES}
 
 def test_graph_sees_function_level_imports():
     # cli imports the stages inside its command functions only: the graph must still see them
-    assert {"eshoppye.train", "eshoppye.evaluate", "eshoppye.predict"} <= GRAPH["eshoppye.cli"]
+    assert {"eshoppye.train", "eshoppye.evaluate", "eshoppye.batch"} <= GRAPH["eshoppye.cli"]
     assert "eshoppye.image.efficientnet_lite" in GRAPH["eshoppye.image.features"]
 
 
