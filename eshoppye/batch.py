@@ -497,6 +497,8 @@ def predict_catalogue(models_dir: Path | str, input_pattern: str | Path, output:
     mkey = models_key(models_dir, only)
     run = {"models": list(mkey[1:2]) + list(mkey[2]), "format": fmt}
     done = done_parts(output, specs, fmt, run) if resume else {}
+    for old in output.glob(".part-*.tmp"):  # left by a killed run; never read
+        old.unlink(missing_ok=True)
     if not resume:
         for old in list(output.glob("part-*")) + [output / MANIFEST]:
             old.unlink(missing_ok=True)
