@@ -357,12 +357,8 @@ class BatchResult:
 
 
 def _out_format(output: Path) -> str:
-    suffix = output.suffix.lower()
-    if suffix in PARQUET_SUFFIXES:
-        return "parquet"
-    if suffix == ".csv":
-        return "csv"
-    raise EshoppyeError(f"{output}: suffixe de sortie .csv ou .parquet attendu")
+    """Parquet for a ``.parquet`` / ``.pq`` output, else CSV."""
+    return "parquet" if output.suffix.lower() in PARQUET_SUFFIXES else "csv"
 
 
 def parse_memory(value: str | None) -> int | None:
@@ -396,7 +392,7 @@ class Cluster:
         if self.scheduler:
             try:
                 self.client = Client(self.scheduler, timeout="30s")
-            except (OSError, TimeoutError) as exc:
+            except (OSError, TimeoutError, ValueError) as exc:
                 raise EshoppyeError(f"planificateur Dask injoignable: {self.scheduler} ({exc})") from None
         else:
             if self.workers < 1:
@@ -454,8 +450,16 @@ def run_partitions(specs: list[PartSpec], cluster: Cluster, args: tuple, progres
             from distributed import as_completed
 
             futures = cluster.client.compute(parts)
+            spec_of = {fut.key: spec for fut, spec in zip(futures, specs)}
             for fut in as_completed(futures):
-                results.append(fut.result())
+                try:
+                    results.append(fut.result())
+                except Exception as exc:  # noqa: BLE001 (a worker lost, e.g. over its memory limit)
+                    spec = spec_of[fut.key]
+                    results.append(pd.DataFrame([{
+                        **{c: 0 for c in SUMMARY_COLUMNS}, "number": spec.number, "status": "failed",
+                        "rows_in": spec.rows, "worker": "", "error": f"worker perdu ({type(exc).__name__}: {exc}; "
+                        "mémoire dépassée ? essayez --partition-rows plus petit ou --memory-limit plus grand)"}]))
                 bar.update(1)
     return [row for frame in results for row in frame.to_dict("records")]
 
