@@ -8,13 +8,15 @@ committed): titles and descriptions of the sample catalogue recombined with rand
 (sizes, colours, references), seeded. Each mode classifies the same file through
 ``eshoppye.batch.predict_catalogue`` into partitioned output (``inproc``: partitions one after the
 other in this process; ``N``: a LocalCluster of N processes), and the table gives wall time
-(cluster start included), products per second, and the peak RSS of every process that classified
+(cluster start included), products per second, the cluster start alone, the sum of the
+partitions' own times (read + classify + write), and the peak RSS of every process that classified
 partitions (``ru_maxrss`` measured inside the partition task).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import sys
@@ -95,15 +97,20 @@ def main(argv=None) -> int:
             rss = [w["peak_rss_mb"] for w in result.workers.values()]
             rows_out.append({"mode": "in-process" if workers is None else f"{workers} worker(s)",
                              "rows": result.rows, "wall_s": wall, "rows_per_s": result.rows / wall,
+                             "start_s": result.start_seconds, "part_s": result.partition_seconds,
                              "rss": " / ".join(f"{r:.0f}" for r in sorted(rss))})
             shutil.rmtree(out, ignore_errors=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print()
-    print(f"| mode | products | wall (s) | products/s | peak RSS per classifying process (MB) |")
-    print("| --- | ---: | ---: | ---: | --- |")
+    print("| mode | products | wall (s) | products/s | cluster start (s) | partition time, sum (s) "
+          "| peak RSS per classifying process (MB) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
     for r in rows_out:
-        print(f"| {r['mode']} | {r['rows']} | {r['wall_s']:.1f} | {r['rows_per_s']:.0f} | {r['rss']} |")
+        print(f"| {r['mode']} | {r['rows']} | {r['wall_s']:.1f} | {r['rows_per_s']:.0f} | {r['start_s']:.1f} "
+              f"| {r['part_s']:.1f} | {r['rss']} |")
+    print(f"\nload average at the end: {' / '.join(f'{x:.1f}' for x in os.getloadavg())} "
+          f"on {os.cpu_count()} cores")
     print(f"\ndriver peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     return 0
 

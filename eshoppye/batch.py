@@ -353,7 +353,9 @@ class BatchResult:
     skipped: int
     rows: int
     seconds: float
-    workers: dict  # worker -> {"peak_rss_mb", "memory_limit_mb"}
+    workers: dict  # worker -> {"peak_rss_mb", "memory_limit_mb", "partitions"}
+    start_seconds: float = 0.0  # cluster start (or connection), before the first partition
+    partition_seconds: float = 0.0  # sum over the partitions done of their read + classify + write time
 
 
 def _out_format(output: Path) -> str:
@@ -515,6 +517,7 @@ def predict_catalogue(models_dir: Path | str, input_pattern: str | Path, output:
           file=sys.stderr)
     t = time.perf_counter()
     with Cluster(workers, scheduler, memory_limit) as cluster:
+        start_seconds = time.perf_counter() - t
         limits = cluster.memory_limits()
         args = (str(Path(models_dir).resolve()), list(only) if only else None,
                 str(Path(images_dir).resolve()) if images_dir else None, str(output.resolve()), fmt, run)
@@ -550,7 +553,8 @@ def predict_catalogue(models_dir: Path | str, input_pattern: str | Path, output:
         limit = f"{w['memory_limit_mb']:.0f} Mo" if w["memory_limit_mb"] else "aucune"
         print(f"  worker {name}: {w['partitions']} partition(s), mémoire max {w['peak_rss_mb']:.0f} Mo "
               f"(limite {limit})")
-    return BatchResult(output, len(specs), len(done), written, seconds, workers_seen)
+    return BatchResult(output, len(specs), len(done), written, seconds, workers_seen, start_seconds,
+                       sum(float(r["seconds"]) for r in summaries))
 
 
 def _write_manifest(output: Path, specs, by_number, fmt, run, total, seconds) -> None:

@@ -224,3 +224,19 @@ def test_image_features_on_cluster_equal_in_process(tmp_path, cluster, monkeypat
     in_process = FeatureCache(root=tmp_path / "other").extract(frame["image_path"].tolist(), None, progress=False,
                                                                use_cache=False)
     np.testing.assert_allclose(from_cache.features, in_process.features, rtol=0, atol=1e-5)
+
+
+@pytest.mark.slow
+def test_train_features_warmed_on_cluster_are_read_by_training(challenge_dir, cluster, capsys):
+    """`eshoppye train --workers`: every training image is computed by the workers, none by training."""
+    from eshoppye.batch import warm_training_features
+    from eshoppye.data import load_dataset
+    from eshoppye.image.features import feature_cache
+
+    assert warm_training_features(challenge_dir, ["text-tfidf"], scheduler=cluster) is None  # no image model
+    totals = warm_training_features(challenge_dir, ["image-effnet"], scheduler=cluster)
+    assert totals["computed"] == 9 and totals["failed"] == 0
+    cache = feature_cache()
+    before = cache.computed
+    result = cache.features_for(load_dataset(challenge_dir, "train").frame, progress=False)
+    assert result.cached == 9 and cache.computed == before  # training reads them, computes nothing
