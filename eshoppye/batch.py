@@ -383,6 +383,7 @@ class Cluster:
                  memory_limit: str | None = "2GB"):
         self.workers, self.scheduler, self.memory_limit = workers, scheduler, memory_limit
         self.client = self.cluster = None
+        self._log_level = 0
 
     def __enter__(self):
         if not self.workers and not self.scheduler:
@@ -390,6 +391,11 @@ class Cluster:
         import logging
 
         from distributed import Client, LocalCluster
+
+        # dask's own log lines (task errors, slow event loop, worker restarts, closing) are not for
+        # the user: failures come back as named partitions and end in one French line
+        self._log_level = logging.getLogger("distributed").level
+        logging.getLogger("distributed").setLevel(logging.CRITICAL)
 
         if self.scheduler:
             try:
@@ -402,7 +408,7 @@ class Cluster:
             limit = parse_memory(self.memory_limit)
             self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
                                         memory_limit=limit if limit else "auto", dashboard_address=None,
-                                        silence_logs=logging.ERROR)
+                                        silence_logs=logging.CRITICAL)
             self.client = Client(self.cluster)
         return self
 
@@ -421,6 +427,10 @@ class Cluster:
             self.client.close()
         if self.cluster is not None:
             self.cluster.close()
+        if self.client is not None or self.cluster is not None:
+            import logging
+
+            logging.getLogger("distributed").setLevel(self._log_level)
         return False
 
 

@@ -157,7 +157,7 @@ def test_failing_partition_is_named(tmp_path, reference):
                  str(out), "--workers", "2", "--partition-rows", "70")
     assert r.returncode == 2, r.stderr
     last = r.stderr.strip().splitlines()[-1]
-    assert "Traceback" not in r.stderr
+    assert "Traceback" not in r.stderr, r.stderr
     assert "1 partition(s) en échec" in last and "partition 2 (bad.csv, lignes 142-211)" in last
     assert "encodage illisible" in last
     manifest = json.loads((out / "manifest.json").read_text())
