@@ -493,6 +493,9 @@ def predict_catalogue(models_dir: Path | str, input_pattern: str | Path, output:
     cluster_asked = bool(workers or scheduler)
     specs = None
     single_csv = len(files) == 1 and _kind(files[0]) == "csv"
+    if review_below is not None and not (single_csv and fmt == "csv"):
+        raise EshoppyeError("--review-below ne s'applique qu'à un petit CSV écrit en CSV "
+                            "(pas encore à un Parquet ni à un catalogue partitionné)")
     if not cluster_asked and not resume and partition_rows is None and len(files) == 1:
         specs = plan_partitions(files, PARTITION_ROWS)
         if sum(s.rows for s in specs) < SMALL_ROWS:
