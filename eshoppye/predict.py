@@ -229,7 +229,7 @@ def read_products(source, name: str = "entrée") -> ProductTable:
             if v.strip() and not _ID_RE.fullmatch(v) and not any("non classé" in r for r in why[k]):
                 why[k].append(f"{col} invalide {v[:40]!r} (entier attendu), ignoré pour trouver l'image")
     frame.insert(0, "_line", lines)
-    frame["_problem"] = ["; ".join(r) for r in why]
+    frame["_problem"] = pd.Series(["; ".join(r) for r in why], dtype=object)
     if "description" not in frame:
         frame["description"] = ""
     for line, r in zip(lines, why):
@@ -242,7 +242,7 @@ def unreadable(frame: pd.DataFrame) -> np.ndarray:
     """True for the rows that cannot be classified as read (wrong number of fields)."""
     if "_problem" not in frame:
         return np.zeros(len(frame), dtype=bool)
-    return frame["_problem"].fillna("").str.contains("produit non classé", regex=False).to_numpy()
+    return np.array(["produit non classé" in str(v) for v in frame["_problem"].fillna("")], dtype=bool)
 
 
 def _as_id(value) -> int | None:
