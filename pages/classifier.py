@@ -147,11 +147,11 @@ with status_box:
 
 with tab_one:
     if go_clicked:
-        from eshoppye.predict import classify_product
+        from eshoppye.app_state import classify
 
         try:
             with st.spinner("Classification…"):
-                result = classify_product(loaded.models, title, desc, image_bytes)
+                result = classify(loaded.models, title, desc, image_bytes)
             st.session_state["clf_result"] = {"result": result, "title": title, "desc": desc,
                                               "image_name": image_name if image_bytes else "",
                                               "image": image_bytes or None}
@@ -258,7 +258,8 @@ with tab_batch:
     up_csv = st.file_uploader("Fichier CSV de produits", key="batch_upload")
     if up_csv is not None:
         from eshoppye.config import default_data_dir
-        from eshoppye.predict import predict_table, read_products
+        from eshoppye.app_state import classify_table
+        from eshoppye.predict import read_products
 
         try:
             table = read_products(up_csv.getvalue(), up_csv.name)
@@ -281,7 +282,7 @@ with tab_batch:
             images_dir = default_data_dir() / "images"
             try:
                 with st.spinner(f"Classification de {fr_int(len(table.frame))} produit(s)…"):
-                    out = predict_table(loaded.models, table, images_dir if images_dir.is_dir() else None)
+                    out = classify_table(loaded.models, table, images_dir if images_dir.is_dir() else None)
             except EshoppyeError as exc:
                 st.error(f"Classification impossible : {exc}")
                 out = None
