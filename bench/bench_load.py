@@ -147,7 +147,7 @@ async def one_user(ws_url: str, k: int, rounds: int, start: asyncio.Event, out: 
 
 async def load_round(url: str, n: int, rounds: int) -> dict:
     ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
-    start, lat, errors, probes = asyncio.Event(), [], [], []
+    start, lat, errors, probes, failed = asyncio.Event(), [], [], [], []
     users = [asyncio.create_task(one_user(ws_url, k, rounds, start, lat, errors)) for k in range(n)]
     await asyncio.sleep(0)
     # wait until every session has opened the page, then click together
@@ -163,10 +163,12 @@ async def load_round(url: str, n: int, rounds: int) -> dict:
 
     async def poll():
         while not stop:
+            t0 = time.perf_counter()
             try:
                 probes.append(await loop.run_in_executor(None, health, url, 30.0))
-            except Exception:  # noqa: BLE001
-                probes.append(30.0)
+            except Exception as exc:  # noqa: BLE001 - a failed probe counts with its duration
+                probes.append(time.perf_counter() - t0)
+                failed.append(exc.__class__.__name__)
             await asyncio.sleep(0.25)
 
     poller = asyncio.create_task(poll())
@@ -180,7 +182,8 @@ async def load_round(url: str, n: int, rounds: int) -> dict:
     q = (lambda p: lat[min(len(lat) - 1, int(round(p * (len(lat) - 1))))]) if lat else (lambda p: float("nan"))
     return {"n": n, "done": len(lat), "p50": q(0.5), "p95": q(0.95), "max": lat[-1] if lat else float("nan"),
             "rate": len(lat) / wall if wall else 0.0, "health_max": max(probes) if probes else float("nan"),
-            "errors": errors}
+            "health_p95": sorted(probes)[int(0.95 * (len(probes) - 1))] if probes else float("nan"),
+            "health_failed": failed, "errors": errors}
 
 
 def main() -> int:
@@ -217,15 +220,20 @@ def main() -> int:
             print(f"N={n}: {res['done']} classifications, p95 {res['p95']:.2f} s, "
                   f"santé max {res['health_max']:.2f} s, erreurs {len(res['errors'])}", flush=True)
         print()
-        print(f"| sessions | classifications | p50 (s) | p95 (s) | max (s) | classif./s | santé max (s) "
-              f"| RSS avant (Mo) | RSS après (Mo) | erreurs |")
-        print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        print(f"| sessions | classifications | p50 (s) | p95 (s) | max (s) | classif./s | santé p95 (s) "
+              f"| santé max (s) | santé en échec | RSS avant (Mo) | RSS après (Mo) | erreurs |")
+        print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for r in rows:
             print(f"| {r['n']} | {r['done']} | {r['p50']:.2f} | {r['p95']:.2f} | {r['max']:.2f} | {r['rate']:.2f} "
-                  f"| {r['health_max']:.2f} | {r['rss_before']:.0f} | {r['rss_after']:.0f} | {len(r['errors'])} |")
+                  f"| {r['health_p95']:.2f} | {r['health_max']:.2f} | {len(r['health_failed'])} "
+                  f"| {r['rss_before']:.0f} | {r['rss_after']:.0f} | {len(r['errors'])} |")
         for r in rows:
             for e in r["errors"][:5]:
                 print(f"N={r['n']}: {e}")
+            if r["health_failed"]:
+                from collections import Counter
+
+                print(f"N={r['n']}: santé en échec: {dict(Counter(r['health_failed']))}")
         print(f"\ncœurs disponibles: {len(os.sched_getaffinity(0))}")
     finally:
         if proc is not None:
