@@ -129,12 +129,14 @@ class Session:
         return seconds, any("décidée par" in t for t in texts)
 
 
-async def one_user(ws_url: str, k: int, rounds: int, start: asyncio.Event, out: list, errors: list):
+async def one_user(ws_url: str, k: int, rounds: int, start: asyncio.Event, out: list, errors: list,
+                   opened: list):
     try:
         async with Session(ws_url, "classifier") as s:
             await s.run()  # open the page (loads the models on the first session)
             if set(s.ids) != {"clf_title", "clf_go"}:
                 raise RuntimeError(f"widgets introuvables: {s.ids}")
+            opened.append(k)
             await start.wait()
             for r in range(rounds):
                 seconds, shown = await s.classify(f"{TITLES[(k + r) % len(TITLES)]} {k}-{r}")
@@ -148,16 +150,11 @@ async def one_user(ws_url: str, k: int, rounds: int, start: asyncio.Event, out: 
 async def load_round(url: str, n: int, rounds: int) -> dict:
     ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
     start, lat, errors, probes, failed = asyncio.Event(), [], [], [], []
-    users = [asyncio.create_task(one_user(ws_url, k, rounds, start, lat, errors)) for k in range(n)]
-    await asyncio.sleep(0)
-    # wait until every session has opened the page, then click together
-    for _ in range(2400):
-        if all(t.done() for t in users):
-            break
-        await asyncio.sleep(0.25)
-        opened = sum(1 for t in users if not t.done())
-        if opened == n and _ >= 4 * 5:  # each session had time to open its page
-            break
+    opened: list = []
+    users = [asyncio.create_task(one_user(ws_url, k, rounds, start, lat, errors, opened)) for k in range(n)]
+    # every session opens the Classifier page first; all click together once all are open
+    while len(opened) + sum(1 for t in users if t.done()) < n:
+        await asyncio.sleep(0.1)
     loop = asyncio.get_running_loop()
     stop = False
 
