@@ -50,6 +50,16 @@ def sample_products(dataset, per_class: int = 2) -> pd.DataFrame:
     return test.groupby("prdtypecode", sort=True).head(per_class).drop(columns="_img")
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def cached_samples(fingerprint: str, _dataset) -> tuple[pd.DataFrame, dict]:
+    """:func:`sample_products` and their labels, computed once per data set (not on every rerun
+    of every session: the split and the labels cost about 0.1 s of CPU per rerun under load)."""
+    samples = sample_products(_dataset)
+    labels = {i: f"{str(samples.loc[i, 'designation'])[:70]}  (réel : {label(samples.loc[i, 'prdtypecode'])})"
+              for i in samples.index}
+    return samples, labels
+
+
 def use_sample() -> None:
     """Callback of the sample picker: copy the product into the form."""
     row = st.session_state.get("clf_sample")
@@ -89,13 +99,12 @@ with tab_one:
     form_col, img_col = st.columns([3, 2], gap="large")
     with form_col:
         if dataset is not None:
-            samples = sample_products(dataset)
+            samples, sample_labels = cached_samples(dataset.fingerprint, dataset)
             st.session_state["_samples"] = samples
             st.selectbox(
                 "Partir d'un produit d'exemple (partie test, jamais vue à l'entraînement)",
                 [None, *samples.index], key="clf_sample", on_change=use_sample,
-                format_func=lambda i: "— saisie libre —" if i is None else
-                f"{str(samples.loc[i, 'designation'])[:70]}  (réel : {label(samples.loc[i, 'prdtypecode'])})")
+                format_func=lambda i: "— saisie libre —" if i is None else sample_labels[i])
         title = st.text_input("Titre du produit (designation)", key="clf_title",
                               placeholder="par exemple : Manette sans fil pour PS4 Dualshock noire")
         desc = st.text_area("Description (facultative, HTML accepté)", key="clf_desc", height=140,
