@@ -310,7 +310,9 @@ with tab_batch:
                 m3.metric("Problèmes", fr_int(len(table.problems)))
                 st.dataframe(out.head(500), hide_index=True, width="stretch")
                 buf = io.StringIO()
-                out.to_csv(buf, index=False)
+                from eshoppye.predict import escape_formulas
+
+                escape_formulas(out).to_csv(buf, index=False)  # no formula runs in a spreadsheet
                 st.download_button("Télécharger les prédictions (CSV)", buf.getvalue().encode("utf-8"),
                                    file_name="predictions.csv", mime="text/csv", type="primary",
                                    key="batch_download")
