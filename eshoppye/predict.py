@@ -68,7 +68,11 @@ def _decode_lines(raw: bytes, name: str, problems: list[str]) -> tuple[str, dict
         try:
             out.append(line.decode("utf-8"))
         except UnicodeDecodeError:
-            out.append(line.decode("cp1252", errors="replace"))
+            try:
+                out.append(line.decode("cp1252"))
+            except UnicodeDecodeError:
+                raise EshoppyeError(f"{name}: encodage illisible à la ligne {no} "
+                                    "(ni UTF-8 ni Windows-1252)") from None
             bad[no] = "pas en UTF-8, ligne lue comme Windows-1252"
     if bad:
         first = min(bad)

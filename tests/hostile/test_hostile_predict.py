@@ -209,3 +209,9 @@ def test_uncertain_and_top3_columns(predict):
     codes = [c.split(":")[0] for c in out.loc[0, "top3"].split()]
     assert len(codes) == 3 and codes[0] == out.loc[0, "prdtypecode"]
     assert abs(float(out.loc[0, "top3"].split()[0].split(":")[1]) - float(out.loc[0, "confidence"])) < 0.006
+
+
+def test_bytes_neither_utf8_nor_windows_1252_refuse_the_file(predict):
+    rc, out, _, stderr = predict(b"designation\nmanette ok\nmanette \x81\x8d\n")
+    assert rc == 2 and out is None
+    assert stderr.strip().endswith("encodage illisible à la ligne 3 (ni UTF-8 ni Windows-1252)")
