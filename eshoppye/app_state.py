@@ -9,7 +9,9 @@ model is loaded or used.
 
 from __future__ import annotations
 
+import gc
 import os
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -171,6 +173,11 @@ def load_app_models(progress: ProgressFn | None = None) -> LoadedModels:
         warm_up(models)  # graph tracing and backbone loading now, not on the first click
     except EshoppyeError as exc:
         problems.append(f"préchauffage: {exc}")
+    # The models (TensorFlow graphs, weights, vocabularies) live as long as the server: moving them
+    # out of the garbage collector's reach makes every later full collection cheap (with them,
+    # one took about 2 s holding the GIL, so every session and the health check waited).
+    gc.collect()
+    gc.freeze()
     progress(1.0, "modèles prêts")
     return LoadedModels(models=models, info=info, source=source, problems=problems,
                         seconds=time.perf_counter() - t0)
@@ -240,3 +247,29 @@ def misclassified_rows(dataset, predictions, true: int, pred: int) -> pd.DataFra
     frame = dataset.frame.iloc[pos].assign(predicted=preds, confidence=conf)
     hits = frame[(frame["prdtypecode"] == true) & (frame["predicted"] == pred)]
     return hits.sort_values("confidence", ascending=False)
+
+
+# -- bounded heavy work -----------------------------------------------------------------------------
+
+#: How many classifications run at once in the app process (one per core): the others queue, so
+#: that concurrent users do not thrash the cores and the server keeps answering (health check).
+MAX_CONCURRENT_CLASSIFICATIONS = max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                                            else (os.cpu_count() or 1)))
+_HEAVY = threading.BoundedSemaphore(MAX_CONCURRENT_CLASSIFICATIONS)
+
+
+def classify(models: dict, designation: str = "", description: str = "", image=None):
+    """:func:`eshoppye.predict.classify_product` for the app: the models are the shared ones (one
+    copy per server), and at most :data:`MAX_CONCURRENT_CLASSIFICATIONS` run at once."""
+    from eshoppye.predict import classify_product
+
+    with _HEAVY:
+        return classify_product(models, designation, description, image)
+
+
+def classify_table(models: dict, table, images_dir=None):
+    """:func:`eshoppye.predict.predict_table` for the app's CSV tab, bounded like :func:`classify`."""
+    from eshoppye.predict import predict_table
+
+    with _HEAVY:
+        return predict_table(models, table, images_dir)

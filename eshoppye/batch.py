@@ -235,7 +235,7 @@ def worker_models(models_dir: Path | str, only: list[str] | None = None) -> dict
 # -- one partition ---------------------------------------------------------------------------------
 
 SUMMARY_COLUMNS = {"number": "int64", "status": "object", "rows_in": "int64", "rows_read": "int64",
-                   "rows_out": "int64", "problems": "int64", "error": "object", "worker": "object",
+                   "rows_out": "int64", "problems": "int64", "unclassified": "int64", "error": "object", "worker": "object",
                    "peak_rss_mb": "float64", "seconds": "float64"}
 
 
@@ -286,12 +286,14 @@ def classify_partition(spec: PartSpec, models_dir: str, only: list[str] | None, 
 
     t = time.perf_counter()
     summary = {"number": spec.number, "status": "ok", "rows_in": spec.rows, "rows_read": 0, "rows_out": 0,
-               "problems": 0, "error": "", "worker": _worker_name()}
+               "problems": 0, "unclassified": 0, "error": "", "worker": _worker_name()}
     try:
         table = read_partition(spec)
         summary["rows_read"] = len(table.frame)
         models = worker_models(models_dir, only)
-        out = predict_table(models, table, Path(images_dir) if images_dir else None)
+        out = predict_table(models, table, Path(images_dir) if images_dir else None,
+                            uncertain_below=run.get("uncertain_below", 0.5))
+        summary["unclassified"] = int(out["prdtypecode"].isna().sum()) if len(out) else 0
         target = part_path(Path(out_dir), spec.number, fmt)
         if fmt == "parquet":
             _write_atomic(target, lambda p: out.to_parquet(p, index=False))
@@ -356,6 +358,7 @@ class BatchResult:
     workers: dict  # worker -> {"peak_rss_mb", "memory_limit_mb", "partitions"}
     start_seconds: float = 0.0  # cluster start (or connection), before the first partition
     partition_seconds: float = 0.0  # sum over the partitions done of their read + classify + write time
+    unclassified: int = 0  # rows written without a category (their 'problème' says why)
 
 
 def _out_format(output: Path) -> str:
@@ -480,7 +483,8 @@ def predict_catalogue(models_dir: Path | str, input_pattern: str | Path, output:
                       images_dir: Path | str | None = None, only: list[str] | None = None,
                       workers: int | None = None, scheduler: str | None = None, resume: bool = False,
                       partition_rows: int | None = None, memory_limit: str | None = "2GB",
-                      progress: bool = True, review_below: float | None = None):
+                      progress: bool = True, review_below: float | None = None,
+                      uncertain_below: float = 0.5):
     """``eshoppye predict``: in-process for a small file, else partitioned on Dask (see module doc).
 
     Returns the output frame (in-process path) or a :class:`BatchResult`.
@@ -500,8 +504,9 @@ def predict_catalogue(models_dir: Path | str, input_pattern: str | Path, output:
         specs = plan_partitions(files, PARTITION_ROWS)
         if sum(s.rows for s in specs) < SMALL_ROWS:
             if single_csv and fmt == "csv":
-                return predict_file(models_dir, files[0], output, images_dir, only, review_below=review_below)
-            return _predict_small(models_dir, specs, output, fmt, images_dir, only)
+                return predict_file(models_dir, files[0], output, images_dir, only, review_below=review_below,
+                                    uncertain_below=uncertain_below)
+            return _predict_small(models_dir, specs, output, fmt, images_dir, only, uncertain_below)
     if review_below is not None:
         raise EshoppyeError("--review-below ne s'applique qu'à un petit CSV classé dans ce processus "
                             "(pas encore à un catalogue partitionné)")
@@ -514,7 +519,7 @@ def predict_catalogue(models_dir: Path | str, input_pattern: str | Path, output:
     total = sum(s.rows for s in specs)
     output.mkdir(parents=True, exist_ok=True)
     mkey = models_key(models_dir, only)
-    run = {"models": list(mkey[1:2]) + list(mkey[2]), "format": fmt}
+    run = {"models": list(mkey[1:2]) + list(mkey[2]), "format": fmt, "uncertain_below": uncertain_below}
     done = done_parts(output, specs, fmt, run) if resume else {}
     for old in output.glob(".part-*.tmp"):  # left by a killed run; never read
         old.unlink(missing_ok=True)
@@ -567,7 +572,8 @@ def predict_catalogue(models_dir: Path | str, input_pattern: str | Path, output:
         print(f"  worker {name}: {w['partitions']} partition(s), mémoire max {w['peak_rss_mb']:.0f} Mo "
               f"(limite {limit})")
     return BatchResult(output, len(specs), len(done), written, seconds, workers_seen, start_seconds,
-                       sum(float(r["seconds"]) for r in summaries))
+                       sum(float(r["seconds"]) for r in summaries),
+                       sum(int(r.get("unclassified") or 0) for r in ok_rows))
 
 
 def _write_manifest(output: Path, specs, by_number, fmt, run, total, seconds) -> None:
@@ -586,14 +592,15 @@ def _write_manifest(output: Path, specs, by_number, fmt, run, total, seconds) ->
                                                             encoding="utf-8"))
 
 
-def _predict_small(models_dir, specs, output: Path, fmt: str, images_dir, only):
+def _predict_small(models_dir, specs, output: Path, fmt: str, images_dir, only, uncertain_below: float = 0.5):
     """A small Parquet input or Parquet output, in this process, written as one file."""
     from eshoppye.predict import ProductTable, predict_table
 
     tables = [read_partition(s) for s in specs]
     table = ProductTable(pd.concat([t.frame for t in tables], ignore_index=True),
                          [p for t in tables for p in t.problems])
-    out = predict_table(worker_models(models_dir, only), table, Path(images_dir) if images_dir else None)
+    out = predict_table(worker_models(models_dir, only), table, Path(images_dir) if images_dir else None,
+                        uncertain_below=uncertain_below)
     output.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "parquet":
         out.to_parquet(output, index=False)

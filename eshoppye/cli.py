@@ -2,7 +2,8 @@
 
 Heavy libraries (scikit-learn, TensorFlow) are imported inside the commands, so that
 ``eshoppye --help`` answers at once. Every expected failure ends in one line on stderr
-and exit code 2, never a traceback.
+and exit code 2, never a traceback; ``predict`` exits with 1 when its output is written but
+some rows could not be classified.
 """
 
 from __future__ import annotations
@@ -43,6 +44,16 @@ def _model_list(value: str) -> list[str]:
             f"modèle inconnu: {', '.join(bad) or value!r} (choix: {', '.join(KNOWN_MODELS)}, all, seed)"
         )
     return names
+
+
+def _share(value: str) -> float:
+    try:
+        x = float(value.replace(",", "."))
+    except ValueError:
+        x = -1.0
+    if not 0.0 <= x <= 1.0:
+        raise argparse.ArgumentTypeError(f"seuil entre 0 et 1 attendu (reçu {value!r})")
+    return x
 
 
 def _threshold(value: str) -> float:
@@ -123,6 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--output", required=True,
                    help="sortie .csv ou .parquet (un fichier pour une petite entrée, sinon un dossier de parts)")
     r.add_argument("--only", type=_model_list, default=None, help="n'utiliser que ces modèles")
+    r.add_argument("--uncertain-below", type=_share, default=0.5, metavar="SEUIL",
+                   help="confiance sous laquelle la décision est marquée incertaine (défaut: 0.5)")
     r.add_argument("--review-below", type=_threshold, default=None, metavar="SEUIL",
                    help="mettre en file de révision les produits de confiance inférieure à SEUIL (ex. 0.6)")
     _cluster_options(r, "partitions classées sur")
@@ -198,7 +211,7 @@ def _cmd_evaluate(args) -> int:
 def _cmd_predict(args) -> int:
     from eshoppye.batch import predict_catalogue
 
-    predict_catalogue(
+    out = predict_catalogue(
         models_dir=Path(args.models),
         input_pattern=args.input,
         output=Path(args.output),
@@ -210,8 +223,12 @@ def _cmd_predict(args) -> int:
         resume=args.resume,
         partition_rows=args.partition_rows,
         memory_limit=args.memory_limit,
+        uncertain_below=args.uncertain_below,
     )
-    return 0
+    # 1: the output is written but some rows could not be classified (see the 'problème' column)
+    if hasattr(out, "columns"):  # a frame: the small input classified in this process
+        return 1 if len(out) and out["prdtypecode"].isna().any() else 0
+    return 1 if getattr(out, "unclassified", 0) else 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -137,14 +137,20 @@ def _require_columns(path: Path, df: pd.DataFrame, columns) -> None:
                             f" (trouvé: {', '.join(map(str, df.columns)) or 'aucune'})")
 
 
+_INT_RE = r"\s*[+-]?\d{1,18}(?:\.0*)?\s*"
+
+
 def _int_column(path: Path, df: pd.DataFrame, col: str) -> pd.Series:
-    values = pd.to_numeric(df[col], errors="coerce")
-    bad = values.isna().to_numpy()
+    """An integer column; "1e30", "3.5" or 19-digit values are refused (never cast silently)."""
+    text = df[col].fillna("").astype(str)
+    ok = text.str.fullmatch(_INT_RE).to_numpy()
+    values = pd.to_numeric(text.where(ok, None), errors="coerce")
+    bad = values.isna().to_numpy() | ~ok
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise EshoppyeError(f"{path.name}, ligne {i + 2} (index {df.index[i]}): {col} "
                             f"invalide {df[col].iloc[i]!r}, entier attendu")
-    return values.astype(np.int64)
+    return text.str.strip().map(lambda v: int(float(v)) if "." in v else int(v)).astype(np.int64)
 
 
 def fingerprint_files(paths: list[Path]) -> str:
@@ -189,6 +195,8 @@ def load_dataset(data_dir: Path | str, part: str = "train", strict: bool = False
     X = read_csv(x_path, strict, warnings)
     _require_columns(x_path, X, X_COLUMNS)
     X = X[list(X_COLUMNS)].copy()
+    if not len(X):
+        raise EshoppyeError(f"{x_path.name}: aucun produit (en-tête seul)")
     X["productid"] = _int_column(x_path, X, "productid")
     X["imageid"] = _int_column(x_path, X, "imageid")
     for col in ("productid", "imageid"):

@@ -254,6 +254,9 @@ def evaluate_dir(data_dir: Path, models_dir: Path, out_path: Path | None = None,
         print(f"attention: {w}")
     dataset = subset(dataset, limit)
     parts = split_dataset(dataset.labels)
+    if not len(parts[split]):
+        raise EshoppyeError(f"{data_dir}: trop peu de produits pour une partie {split} non vide "
+                            f"({len(dataset)} produit(s))")
     models, dirs = load_models(models_dir, with_dirs=True)
     entries = evaluate_models(models, dataset, parts, split, dirs)
     dev_result = dev_scores(models, entries)
@@ -262,7 +265,8 @@ def evaluate_dir(data_dir: Path, models_dir: Path, out_path: Path | None = None,
     if dev_result:
         print(format_dev_table(dev_result))
     print(f"métriques écrites dans {path}")
-    refresh_manifest(Path(models_dir), path)
+    if out_path is None:  # with --out the scores are the user's own: the manifest keeps its scores
+        refresh_manifest(Path(models_dir), path)
     return entries
 
 

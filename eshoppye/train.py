@@ -11,7 +11,10 @@ import datetime as _dt
 import time
 from pathlib import Path
 
+import numpy as np
+
 from eshoppye.config import display_path
+from eshoppye.errors import EshoppyeError
 
 FUSION_NAMES = ("fusion-late", "fusion-concat")
 
@@ -81,6 +84,11 @@ def _train_models(data_dir: Path, names: list[str], out_dir: Path, strict: bool,
               f"{extra['left_out_val_test']} écarté(s) (déjà en validation ou test)")
     frame = dataset.frame
     train = frame.iloc[parts["train"]]
+    y_train = train["prdtypecode"].to_numpy()
+    n_classes = len(np.unique(y_train))
+    if n_classes < 2:
+        raise EshoppyeError(f"{dataset.data_dir}: {n_classes} catégorie dans la partie d'entraînement "
+                            f"({len(train)} produit(s)); il en faut au moins 2 pour entraîner un classifieur")
     out_dir = Path(out_dir)
     print(f"données: {dataset.data_dir} ({len(dataset)} produits, empreinte {dataset.fingerprint}); "
           f"découpage {parts['info']['sizes']}")
@@ -105,6 +113,11 @@ def _train_models(data_dir: Path, names: list[str], out_dir: Path, strict: bool,
 
                 fit_frame = with_prototypes(train)
             model = model.fit(fit_frame, fit_frame["prdtypecode"].to_numpy(), progress=progress)
+            errors = getattr(model, "last_errors", None) or []
+            for row, err in errors[:50]:
+                print(f"attention: {name}: produit {fit_frame['productid'].iat[row]}: {err}; image ignorée")
+            if len(errors) > 50:
+                print(f"attention: {name}: {len(errors)} images illisibles au total")
         model.info = _info(dataset, parts, time.perf_counter() - t)
         if prototypes and model.kind == "text":
             from eshoppye.prototypes import prototypes_fingerprint

@@ -37,6 +37,41 @@ ORIGINAL_BLURB = {
     "text-gru": "GRU à 64 cellules, lu dans un seul sens",
     "text-bilstm": "LSTM bidirectionnel à 2 × 64 cellules, le meilleur du projet d'origine",
 }
+
+
+def _keep_shared_keras_models() -> None:
+    """Stop Streamlit from calling ``keras.backend.clear_session()`` after every script run.
+
+    Streamlit does it to reset Keras' global state between reruns, but this app's Keras models are
+    loaded once per server and shared by every session (``st.cache_resource``): the clearing only
+    cost a full ``gc.collect()`` (about 2 s with the models in memory, holding the GIL, so that
+    every other session and the health check waited) on every rerun of every session. Only the
+    Keras step is skipped; matplotlib figures are still closed. If Streamlit's internals change,
+    nothing is patched and the app works as before.
+    """
+    try:
+        from streamlit.runtime.scriptrunner import script_runner
+    except ImportError:  # pragma: no cover - another Streamlit layout
+        return
+    if getattr(script_runner, "_eshoppye_patched", False) or not hasattr(script_runner, "_clean_problem_modules"):
+        return
+
+    def clean_problem_modules() -> None:
+        import sys
+
+        plt = sys.modules.get("matplotlib.pyplot")
+        if plt is not None:
+            try:
+                plt.close("all")
+            except Exception:  # noqa: BLE001, S110
+                pass
+
+    script_runner._clean_problem_modules = clean_problem_modules
+    script_runner._eshoppye_patched = True
+
+
+_keep_shared_keras_models()
+
 # Process-wide record of the loaded models (st.cache_resource is per server process as well).
 _STATE: dict[str, Any] = {"loaded": None}
 

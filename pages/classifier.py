@@ -50,6 +50,16 @@ def sample_products(dataset, per_class: int = 2) -> pd.DataFrame:
     return test.groupby("prdtypecode", sort=True).head(per_class).drop(columns="_img")
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def cached_samples(fingerprint: str, _dataset) -> tuple[pd.DataFrame, dict]:
+    """:func:`sample_products` and their labels, computed once per data set (not on every rerun
+    of every session: the split and the labels cost about 0.1 s of CPU per rerun under load)."""
+    samples = sample_products(_dataset)
+    labels = {i: f"{str(samples.loc[i, 'designation'])[:70]}  (réel : {label(samples.loc[i, 'prdtypecode'])})"
+              for i in samples.index}
+    return samples, labels
+
+
 def use_sample() -> None:
     """Callback of the sample picker: copy the product into the form."""
     row = st.session_state.get("clf_sample")
@@ -89,13 +99,12 @@ with tab_one:
     form_col, img_col = st.columns([3, 2], gap="large")
     with form_col:
         if dataset is not None:
-            samples = sample_products(dataset)
+            samples, sample_labels = cached_samples(dataset.fingerprint, dataset)
             st.session_state["_samples"] = samples
             st.selectbox(
                 "Partir d'un produit d'exemple (partie test, jamais vue à l'entraînement)",
                 [None, *samples.index], key="clf_sample", on_change=use_sample,
-                format_func=lambda i: "— saisie libre —" if i is None else
-                f"{str(samples.loc[i, 'designation'])[:70]}  (réel : {label(samples.loc[i, 'prdtypecode'])})")
+                format_func=lambda i: "— saisie libre —" if i is None else sample_labels[i])
         title = st.text_input("Titre du produit (designation)", key="clf_title",
                               placeholder="par exemple : Manette sans fil pour PS4 Dualshock noire")
         desc = st.text_area("Description (facultative, HTML accepté)", key="clf_desc", height=140,
@@ -147,11 +156,11 @@ with status_box:
 
 with tab_one:
     if go_clicked:
-        from eshoppye.predict import classify_product
+        from eshoppye.app_state import classify
 
         try:
             with st.spinner("Classification…"):
-                result = classify_product(loaded.models, title, desc, image_bytes)
+                result = classify(loaded.models, title, desc, image_bytes)
             st.session_state["clf_result"] = {"result": result, "title": title, "desc": desc,
                                               "image_name": image_name if image_bytes else "",
                                               "image": image_bytes or None}
@@ -258,7 +267,8 @@ with tab_batch:
     up_csv = st.file_uploader("Fichier CSV de produits", key="batch_upload")
     if up_csv is not None:
         from eshoppye.config import default_data_dir
-        from eshoppye.predict import predict_table, read_products
+        from eshoppye.app_state import classify_table
+        from eshoppye.predict import read_products
 
         try:
             table = read_products(up_csv.getvalue(), up_csv.name)
@@ -281,7 +291,7 @@ with tab_batch:
             images_dir = default_data_dir() / "images"
             try:
                 with st.spinner(f"Classification de {fr_int(len(table.frame))} produit(s)…"):
-                    out = predict_table(loaded.models, table, images_dir if images_dir.is_dir() else None)
+                    out = classify_table(loaded.models, table, images_dir if images_dir.is_dir() else None)
             except EshoppyeError as exc:
                 st.error(f"Classification impossible : {exc}")
                 out = None
@@ -300,7 +310,9 @@ with tab_batch:
                 m3.metric("Problèmes", fr_int(len(table.problems)))
                 st.dataframe(out.head(500), hide_index=True, width="stretch")
                 buf = io.StringIO()
-                out.to_csv(buf, index=False)
+                from eshoppye.predict import escape_formulas
+
+                escape_formulas(out).to_csv(buf, index=False)  # no formula runs in a spreadsheet
                 st.download_button("Télécharger les prédictions (CSV)", buf.getvalue().encode("utf-8"),
                                    file_name="predictions.csv", mime="text/csv", type="primary",
                                    key="batch_download")

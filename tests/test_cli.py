@@ -77,7 +77,7 @@ def test_train_evaluate_predict_on_a_slice(tmp_path):
         ",,5,6\n", encoding="utf-8")
     out = tmp_path / "pred.csv"
     r = run("predict", "--models", str(models), "--input", str(inp), "--output", str(out))
-    assert r.returncode == 0, r.stderr
+    assert r.returncode == 1, r.stderr  # written, but two rows could not be classified
     assert "ligne 4" in r.stderr and "ligne 5" in r.stderr  # reported, not silently dropped
     pred = pd.read_csv(out)
     assert list(pred.columns[:4]) == ["designation", "description", "productid", "imageid"]
@@ -85,7 +85,9 @@ def test_train_evaluate_predict_on_a_slice(tmp_path):
         assert col in pred.columns
     assert pred.loc[0, "prdtypecode"] == 2583 and pred.loc[0, "category"] == "piscine et spa"
     assert pred.loc[1, "prdtypecode"] in CODES  # classified (a 600-row model may still hesitate)
-    assert len(pred) == 3 and pd.isna(pred.loc[2, "prdtypecode"])  # the empty row is kept, unclassified
+    assert len(pred) == 4  # every input row comes out, in order
+    assert pd.isna(pred.loc[2, "prdtypecode"]) and pred.loc[2, "problème"] == "6 champs au lieu de 4, produit non classé"
+    assert pd.isna(pred.loc[3, "prdtypecode"]) and "produit non classé" in pred.loc[3, "problème"]
 
 
 def test_data_env_variable_is_the_default(monkeypatch, tmp_path, capsys):

@@ -22,12 +22,14 @@ def test_missing_designation_column():
 
 def test_wrong_field_count_reported_with_line():
     t = read_products(b"designation,description\na,b\nc,d,e\nf,g\n")
-    assert list(t.frame["designation"]) == ["a", "f"]
-    assert t.problems == ["entrée, ligne 3: 3 champs au lieu de 2, ligne ignorée"]
+    assert list(t.frame["designation"]) == ["a", "c", "f"]  # kept in place, not classified
+    assert t.problems == ["entrée, ligne 3: 3 champs au lieu de 2, produit non classé"]
+    assert list(t.frame["_problem"]) == ["", "3 champs au lieu de 2, produit non classé", ""]
 
 
 def test_windows_1252_is_read_and_reported():
     t = read_products("designation\nCafé crème\n".encode("cp1252"))
+    assert t.frame.loc[0, "_problem"] == "pas en UTF-8, lue comme Windows-1252"
     assert t.frame.loc[0, "designation"] == "Café crème"
     assert any("Windows-1252" in p for p in t.problems)
 

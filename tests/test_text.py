@@ -37,4 +37,4 @@ def test_display_text_keeps_case_for_encoders():
 
 def test_empty_and_hostile_text():
     assert normalize("") == "" and normalize(None) == ""
-    assert normalize("<<<>>>") == ">>"  # no crash on broken markup
+    assert normalize("<<<>>>") == "<<<>>>"  # no crash; not a tag (a tag starts with <letter, / ! ?)

@@ -9,7 +9,15 @@ turns the backbone's own ImageNet classifier into a prior over the 27 categories
 inside the functions that need it, never at import.
 """
 
-from eshoppye.image.io import BOMB_PIXELS_PER_BYTE, MAX_PIXELS, PREPROCESS_VERSION, load_image, preprocess  # noqa: F401
+from eshoppye.image.io import (  # noqa: F401
+    BOMB_PIXELS_PER_BYTE,
+    MAX_IMAGE_BYTES,
+    MAX_PIXELS,
+    PREPROCESS_VERSION,
+    load_image,
+    preprocess,
+    read_image_bytes,
+)
 from eshoppye.image.torch_weights import read_torch_state_dict  # noqa: F401
 from eshoppye.image.efficientnet_lite import (  # noqa: F401
     FEATURE_DIM,

@@ -2,15 +2,16 @@
 
 :class:`FeatureCache` / :func:`extract_features` / :func:`features_for` compute the 1280-d pooled
 EfficientNet-Lite features of a whole catalogue once, in batches, and keep them as ``.npy``
-shards under ``cache_dir()/features/<backbone-version>/`` for every later run; id-less images
-(uploads) are remembered in memory only. :func:`image_features` computes one picture, uncached.
+shards under ``cache_dir()/features/<backbone-version>/``, keyed by the sha256 of each picture's
+bytes, for every later run; id-less images (uploads) are remembered in memory only. :func:`image_features` computes one picture, uncached.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
-
+import hashlib
 import os
+import threading
+from collections import OrderedDict
 import time
 import uuid
 from dataclasses import dataclass
@@ -22,18 +23,21 @@ import numpy as np
 from eshoppye.config import cache_dir
 from eshoppye.errors import EshoppyeError
 from eshoppye.image.efficientnet_lite import FEATURE_DIM, backbone_version, load_backbone, variant_config
-from eshoppye.image.io import load_image, preprocess
+from eshoppye.image.io import MAX_IMAGE_BYTES, load_image, preprocess, read_image_bytes
 
 
 @dataclass
 class FeatureResult:
-    """Features of a list of images: ``features`` is ``(n, 1280)`` float32, NaN rows for failures."""
+    """Features of a list of images: ``features`` is ``(n, 1280)`` float32, NaN rows for failures;
+    ``row_errors[i]`` is the French reason row ``i`` has no features (None when it has, or when
+    no image was given)."""
 
     features: np.ndarray
     failed: int = 0
     computed: int = 0
     cached: int = 0
     errors: list[str] | None = None
+    row_errors: list[str | None] | None = None
 
 
 def _load_and_preprocess(path: Any, size: int) -> tuple[np.ndarray | None, str | None]:
@@ -47,26 +51,36 @@ def _valid_id(value: Any) -> int | None:
     try:
         if value is None or (isinstance(value, float) and np.isnan(value)):
             return None
-        v = int(value)
+        text = str(value).strip()
+        if not text.isdigit() or len(text) > 18:  # "1e30", "-3", "12abc" are not image ids
+            return None
+        v = int(text)
     except (TypeError, ValueError):
         return None
     return v if v > 0 else None
 
 
-# Features of id-less images (uploads, products of a predictions CSV) kept in memory, so that
-# every model sharing the backbone within one request or one batch runs it once (5 KB each).
+def content_key(data: bytes) -> bytes:
+    """The cache key of a picture: sha256 of its bytes (two different pictures never share one)."""
+    return hashlib.sha256(data).digest()
+
+
+# Features of id-less images (uploads) kept in memory, so that every model sharing the backbone
+# within one request runs it once (5 KB each).
 RECENT_UPLOADS = 2048
 
 
 class FeatureCache:
-    """On-disk cache of backbone features keyed by image id, under ``cache_dir()/features/<version>/``.
+    """On-disk cache of backbone features keyed by the sha256 of the image bytes, under
+    ``cache_dir()/features/<version>/``.
 
-    Storage: shards of three ``.npy`` files, ``<shard>.feats.npy`` (float32 ``(k, 1280)``),
-    ``<shard>.sizes.npy`` (image file sizes, to notice when an id now points to another file) and
-    ``<shard>.ids.npy`` (int64 image ids). Each file is written to a temporary name then renamed,
-    ids last: a shard without its ids file is ignored, so an interrupted run never leaves a
-    half-written entry, and everything computed before the interruption is kept.
-    Images without a positive id (uploads) are computed but never cached.
+    Storage: shards of two ``.npy`` files, ``<shard>.feats.npy`` (float32 ``(k, 1280)``) and
+    ``<shard>.keys.npy`` (``S32`` sha256 digests). Each file is written to a temporary name then
+    renamed, keys last: a shard without its keys file is ignored, so an interrupted run never
+    leaves a half-written entry, and everything computed before the interruption is kept.
+    Keying by content (not by image id and file size) means that a different picture under the
+    same id never gets another picture's features. Images without a positive id (uploads) are
+    remembered in memory only, unless ``persist_all`` is asked (batch prediction).
     """
 
     def __init__(self, variant: str = "lite0", root: Path | str | None = None, shard_size: int = 2048):
@@ -76,65 +90,59 @@ class FeatureCache:
         self.root = Path(root) if root else cache_dir() / "features" / self.version
         self.shard_size = shard_size
         self.computed = 0  # images run through the backbone by this object (tests, benchmarks)
-        self._index: dict[int, tuple[np.ndarray, int, int]] | None = None
-        self._recent: "OrderedDict[tuple, np.ndarray]" = OrderedDict()
+        self._index: dict[bytes, tuple[np.ndarray, int]] | None = None
+        self._recent: "OrderedDict[bytes, np.ndarray]" = OrderedDict()
+        self._lock = threading.Lock()
 
     # -- index -------------------------------------------------------------------------------
-    def _load_index(self) -> dict[int, tuple[np.ndarray, int, int]]:
+    def _load_index(self) -> dict[bytes, tuple[np.ndarray, int]]:
         if self._index is not None:
             return self._index
-        index: dict[int, tuple[np.ndarray, int, int]] = {}
+        index: dict[bytes, tuple[np.ndarray, int]] = {}
         if self.root.is_dir():
-            for ids_file in sorted(self.root.glob("*.ids.npy")):
-                stem_name = ids_file.name[: -len(".ids.npy")]
+            for keys_file in sorted(self.root.glob("*.keys.npy")):
+                stem_name = keys_file.name[: -len(".keys.npy")]
                 try:
-                    ids = np.load(ids_file, allow_pickle=False)
-                    sizes = np.load(self.root / f"{stem_name}.sizes.npy", allow_pickle=False)
+                    keys = np.load(keys_file, allow_pickle=False)
                     feats = np.load(self.root / f"{stem_name}.feats.npy", allow_pickle=False, mmap_mode="r")
                 except (OSError, ValueError):
                     continue
-                if not (len(ids) == len(sizes) == len(feats)) or feats.ndim != 2:
+                if len(keys) != len(feats) or feats.ndim != 2 or keys.dtype.kind != "S":
                     continue
-                for row, (i, s) in enumerate(zip(ids.tolist(), sizes.tolist())):
-                    index[int(i)] = (feats, row, int(s))
+                for row, k in enumerate(keys.tolist()):
+                    index[bytes(k)] = (feats, row)
         self._index = index
         return index
 
     def __len__(self) -> int:
         return len(self._load_index())
 
-    def lookup(self, image_id: int, file_size: int | None) -> np.ndarray | None:
-        hit = self._load_index().get(int(image_id))
-        if hit is None:
-            return None
-        feats, row, size = hit
-        if file_size is not None and size != file_size:
-            return None
-        return np.asarray(feats[row], dtype=np.float32)
+    def lookup(self, key: bytes) -> np.ndarray | None:
+        """Cached features of the picture whose :func:`content_key` is ``key``, or None."""
+        hit = self._load_index().get(key)
+        if hit is not None:
+            feats, row = hit
+            return np.asarray(feats[row], dtype=np.float32)
+        with self._lock:
+            mem = self._recent.get(key)
+        return None if mem is None else mem.copy()
 
-    @staticmethod
-    def _recent_key(path: Any) -> tuple:
-        st = os.stat(path)
-        return (str(path), st.st_size, st.st_mtime_ns)
-
-    def _remember(self, path: Any, feats: np.ndarray) -> None:
+    def _remember(self, key: bytes, feats: np.ndarray) -> None:
         """Keep the features of the last id-less images (uploads) in memory only, so the models
         that share the backbone (image-effnet, fusion-concat) run it once per image."""
-        try:
-            self._recent[self._recent_key(path)] = feats
-        except OSError:
-            return
-        while len(self._recent) > RECENT_UPLOADS:
-            self._recent.popitem(last=False)
+        with self._lock:
+            self._recent[key] = np.asarray(feats, dtype=np.float32)
+            self._recent.move_to_end(key)
+            while len(self._recent) > RECENT_UPLOADS:
+                self._recent.popitem(last=False)
 
-    def _write_shard(self, ids: list[int], sizes: list[int], feats: np.ndarray) -> None:
-        if not ids:
+    def _write_shard(self, keys: list[bytes], feats: np.ndarray) -> None:
+        if not keys:
             return
         self.root.mkdir(parents=True, exist_ok=True)
         name = f"shard-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        arrays = [("feats", np.asarray(feats, dtype=np.float32)), ("sizes", np.asarray(sizes, dtype=np.int64)),
-                  ("ids", np.asarray(ids, dtype=np.int64))]
-        for part, arr in arrays:  # ids last: their presence marks a complete shard
+        arrays = [("feats", np.asarray(feats, dtype=np.float32)), ("keys", np.asarray(keys, dtype="S32"))]
+        for part, arr in arrays:  # keys last: their presence marks a complete shard
             tmp = self.root / f".{name}.{part}.tmp"
             with open(tmp, "wb") as f:
                 np.save(f, arr, allow_pickle=False)
@@ -143,8 +151,8 @@ class FeatureCache:
             os.replace(tmp, self.root / f"{name}.{part}.npy")
         index = self._load_index()
         feats_arr = arrays[0][1]
-        for row, (i, s) in enumerate(zip(ids, sizes)):
-            index[int(i)] = (feats_arr, row, int(s))
+        for row, k in enumerate(keys):
+            index[k] = (feats_arr, row)
 
     # -- computing ---------------------------------------------------------------------------
     def _compute_batch(self, batch: np.ndarray) -> np.ndarray:
@@ -155,42 +163,41 @@ class FeatureCache:
         return out
 
     def extract(self, paths: Sequence[Any], ids: Sequence[Any] | None = None, batch_size: int = 32,
-                progress: bool = True, use_cache: bool = True) -> FeatureResult:
-        """Features of ``paths`` (aligned with ``ids``; ids <= 0 or missing are never cached)."""
+                progress: bool = True, use_cache: bool = True, persist_all: bool = False) -> FeatureResult:
+        """Features of ``paths`` (aligned with ``ids``). Every picture is looked up by the sha256
+        of its bytes; new features are stored on disk for rows with a positive id (or every row
+        with ``persist_all``), in memory otherwise. Unreadable pictures get a NaN row and their
+        French reason in ``row_errors``."""
         n = len(paths)
         ids = list(ids) if ids is not None else [None] * n
         if len(ids) != n:
             raise EshoppyeError("extract_features : autant d'identifiants que d'images sont nécessaires")
         out = np.full((n, FEATURE_DIM), np.nan, dtype=np.float32)
-        todo: list[tuple[int, int | None, int | None]] = []  # (row, id, file size)
+        row_errors: list[str | None] = [None] * n
+        todo: list[tuple[int, bytes, bool]] = []  # (row, content key, persist on disk)
         cached = 0
         for row, (p, i) in enumerate(zip(paths, ids)):
-            iid = _valid_id(i) if use_cache else None
-            fsize = None
-            if isinstance(p, (str, os.PathLike)) and str(p):
-                try:
-                    fsize = os.stat(p).st_size
-                except OSError:
-                    fsize = None
-            if iid is not None and fsize is not None:
-                hit = self.lookup(iid, fsize)
-                if hit is not None:
-                    out[row] = hit
-                    cached += 1
-                    continue
-            elif fsize is not None and self._recent_key(p) in self._recent:
-                out[row] = self._recent[self._recent_key(p)]  # same upload, another model
+            if p is None or not str(p):
+                continue
+            try:
+                data = read_image_bytes(p) if isinstance(p, (str, os.PathLike)) else _source_bytes(p)
+            except EshoppyeError as exc:
+                row_errors[row] = str(exc)
+                continue
+            key = content_key(data)
+            del data
+            hit = self.lookup(key) if use_cache else None
+            if hit is not None:
+                out[row] = hit
                 cached += 1
                 continue
-            todo.append((row, iid, fsize))
+            todo.append((row, key, use_cache and (persist_all or _valid_id(i) is not None)))
 
-        errors: list[str] = []
         computed = 0
-        pending_ids: list[int] = []
-        pending_sizes: list[int] = []
+        pending_keys: list[bytes] = []
         pending_feats: list[np.ndarray] = []
         bar = None
-        if progress and any(paths[row] is not None and str(paths[row]) for row, _, _ in todo):
+        if progress and todo:
             from tqdm.auto import tqdm
 
             bar = tqdm(total=len(todo), desc=f"features {self.variant}", unit="img")
@@ -199,9 +206,9 @@ class FeatureCache:
         batches = [todo[i: i + batch_size] for i in range(0, len(todo), batch_size)]
 
         def prepare(batch):
-            return [_load_and_preprocess(paths[row], self.size) if paths[row] is not None and str(paths[row])
-                    else (None, "image absente") for row, _, _ in batch]
+            return [_load_and_preprocess(paths[row], self.size) for row, _, _ in batch]
 
+        done_keys: dict[bytes, np.ndarray] = {}
         try:
             with ThreadPoolExecutor(max_workers=2) as pool:
                 # decode the next batch while the backbone runs on the current one
@@ -211,40 +218,61 @@ class FeatureCache:
                     futures[bi] = None  # free memory
                     if bi + 2 < len(batches):
                         futures.append(pool.submit(prepare, batches[bi + 2]))
+                    for (row, _, _), (arr, err) in zip(batch, prepared):
+                        if arr is None:
+                            row_errors[row] = err
                     ok_rows = [(k, arr) for k, (arr, _) in enumerate(prepared) if arr is not None]
-                    errors += [err for arr, err in prepared if arr is None and err]
                     if ok_rows:
                         feats = self._compute_batch(np.stack([arr for _, arr in ok_rows]))
                         computed += len(ok_rows)
                         for (k, _), f in zip(ok_rows, feats):
-                            row, iid, fsize = batch[k]
+                            row, key, persist = batch[k]
                             out[row] = f
-                            if iid is None and fsize is not None:
-                                self._remember(paths[row], f)
-                            if iid is not None and fsize is not None and np.isfinite(f).all():
-                                pending_ids.append(iid)
-                                pending_sizes.append(fsize)
+                            if not np.isfinite(f).all() or key in done_keys:
+                                continue
+                            done_keys[key] = f
+                            if persist:
+                                pending_keys.append(key)
                                 pending_feats.append(f)
-                    if len(pending_ids) >= self.shard_size:
-                        self._write_shard(pending_ids, pending_sizes, np.stack(pending_feats))
-                        pending_ids, pending_sizes, pending_feats = [], [], []
+                            elif use_cache:
+                                self._remember(key, f)
+                    if len(pending_keys) >= self.shard_size:
+                        self._write_shard(pending_keys, np.stack(pending_feats))
+                        pending_keys, pending_feats = [], []
                     if bar is not None:
                         bar.update(len(batch))
         finally:
-            if pending_ids:
-                self._write_shard(pending_ids, pending_sizes, np.stack(pending_feats))
+            if pending_keys:
+                self._write_shard(pending_keys, np.stack(pending_feats))
             if bar is not None:
                 bar.close()
         failed = int(np.isnan(out).any(axis=1).sum())
-        return FeatureResult(out, failed=failed, computed=computed, cached=cached, errors=errors)
+        errors = [e for e in row_errors if e]
+        return FeatureResult(out, failed=failed, computed=computed, cached=cached, errors=errors,
+                             row_errors=row_errors)
 
-    def features_for(self, frame, batch_size: int = 32, progress: bool = True) -> FeatureResult:
+    def features_for(self, frame, batch_size: int = 32, progress: bool = True,
+                     persist_all: bool = False) -> FeatureResult:
         """Features for a DataFrame with ``image_path`` (and optionally ``imageid``) columns."""
         if "image_path" not in frame.columns:
             raise EshoppyeError("colonne 'image_path' absente : impossible de calculer les features image")
         paths = [p if isinstance(p, (str, os.PathLike)) and str(p) else None for p in frame["image_path"].tolist()]
         ids = frame["imageid"].tolist() if "imageid" in frame.columns else None
-        return self.extract(paths, ids, batch_size=batch_size, progress=progress)
+        return self.extract(paths, ids, batch_size=batch_size, progress=progress, persist_all=persist_all)
+
+
+def _source_bytes(source: Any) -> bytes:
+    """Bytes of an in-memory picture (bytes or a binary file-like object, rewound afterwards)."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source)
+    if hasattr(source, "read"):
+        pos = source.tell() if hasattr(source, "tell") else None
+        data = source.read(MAX_IMAGE_BYTES + 1)
+        if pos is not None and hasattr(source, "seek"):
+            source.seek(pos)
+        if isinstance(data, (bytes, bytearray)):
+            return bytes(data)
+    raise EshoppyeError(f"source d'image non prise en charge ({type(source).__name__})")
 
 
 _CACHES: dict[tuple[str, str], FeatureCache] = {}
@@ -260,13 +288,15 @@ def feature_cache(variant: str = "lite0") -> FeatureCache:
 
 def extract_features(paths: Sequence[Any], ids: Sequence[Any] | None = None, batch_size: int = 32,
                      progress: bool = True, variant: str = "lite0") -> FeatureResult:
-    """Backbone features of ``paths``; cached by image id so a dataset is only computed once."""
+    """Backbone features of ``paths``; cached by content hash so a dataset is only computed once."""
     return feature_cache(variant).extract(paths, ids, batch_size=batch_size, progress=progress)
 
 
-def features_for(frame, batch_size: int = 32, progress: bool = True, variant: str = "lite0") -> FeatureResult:
+def features_for(frame, batch_size: int = 32, progress: bool = True, variant: str = "lite0",
+                 persist_all: bool = False) -> FeatureResult:
     """Backbone features for a DataFrame with ``imageid`` and ``image_path`` columns."""
-    return feature_cache(variant).features_for(frame, batch_size=batch_size, progress=progress)
+    return feature_cache(variant).features_for(frame, batch_size=batch_size, progress=progress,
+                                               persist_all=persist_all)
 
 
 def image_features(source: Any, variant: str = "lite0") -> np.ndarray:

@@ -2,7 +2,8 @@
 
 :func:`load_image` reads a path, ``bytes`` or a binary file-like object into an RGB
 :class:`PIL.Image.Image` (any mode, EXIF orientation applied, transparency composited on white)
-and turns every expected failure (missing file, not an image, corrupt data, more than
+and turns every expected failure (missing file, not a regular file, file over
+:data:`MAX_IMAGE_BYTES`, not an image, corrupt data, more than
 :data:`MAX_PIXELS` pixels, decompression bomb) into one French line in an
 :class:`~eshoppye.errors.EshoppyeError`. :func:`preprocess` is THE preprocessing shared by
 training and the app: the image is resized so that its longer side equals ``size`` (aspect ratio
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 import threading
 import warnings
 from pathlib import Path
@@ -30,6 +32,8 @@ from eshoppye.errors import EshoppyeError
 
 #: Largest accepted picture, in pixels (a 50 MP photo is refused).
 MAX_PIXELS = 40_000_000
+#: Largest accepted picture file, in bytes (checked before reading: a 1 GB file is never read).
+MAX_IMAGE_BYTES = 50 * 1024 * 1024
 #: Above this many pixels per byte of file the image is reported as a decompression bomb.
 BOMB_PIXELS_PER_BYTE = 1000
 _OPEN_LOCK = threading.Lock()
@@ -47,6 +51,49 @@ def _source_name(source: Any, name: str | None) -> str:
     return str(getattr(source, "name", "") or "<flux d'image>")
 
 
+def _too_big(label: str, size: int) -> str:
+    return (f"{label} : fichier trop gros pour une image ({size / 1e6:.0f} Mo, "
+            f"maximum {MAX_IMAGE_BYTES / 1e6:.0f} Mo)")
+
+
+def read_image_bytes(path: str | os.PathLike, label: str | None = None) -> bytes:
+    """The bytes of an image file, after checking that it is a regular file of at most
+    :data:`MAX_IMAGE_BYTES` (a named pipe, a device such as ``/dev/zero`` or a 1 GB file is
+    refused without being read). Raises :class:`EshoppyeError` with one French line."""
+    label = label or str(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise EshoppyeError(f"{label} : fichier image introuvable") from None
+    except IsADirectoryError:
+        raise EshoppyeError(f"{label} : c'est un dossier, pas un fichier image") from None
+    except OSError as exc:
+        raise EshoppyeError(f"{label} : lecture impossible ({exc.strerror or exc.__class__.__name__})") from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise EshoppyeError(f"{label} : c'est un dossier, pas un fichier image")
+        if not stat.S_ISREG(st.st_mode):
+            raise EshoppyeError(f"{label} : ce n'est pas un fichier ordinaire (tube, périphérique...), "
+                                "image refusée")
+        if st.st_size > MAX_IMAGE_BYTES:
+            raise EshoppyeError(_too_big(label, st.st_size))
+        chunks, total = [], 0
+        while True:
+            block = os.read(fd, 1 << 20)
+            if not block:
+                break
+            total += len(block)
+            if total > MAX_IMAGE_BYTES:  # the file grew while being read
+                raise EshoppyeError(_too_big(label, total))
+            chunks.append(block)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise EshoppyeError(f"{label} : lecture impossible ({exc.strerror or exc.__class__.__name__})") from None
+    finally:
+        os.close(fd)
+
+
 def load_image(source: Any, name: str | None = None) -> Image.Image:
     """Read ``source`` (path, bytes or binary file-like) into a fully loaded RGB image.
 
@@ -59,20 +106,20 @@ def load_image(source: Any, name: str | None = None) -> Image.Image:
     try:
         if isinstance(source, (str, os.PathLike)):
             path = Path(source)
-            if not path.exists():
-                raise EshoppyeError(f"{label} : fichier image introuvable")
-            if path.is_dir():
-                raise EshoppyeError(f"{label} : c'est un dossier, pas un fichier image")
-            size_bytes = path.stat().st_size
-            data = path.read_bytes()
+            data = read_image_bytes(path, label)
             fp: Any = io.BytesIO(data)
+            size_bytes = len(data)
         elif isinstance(source, (bytes, bytearray, memoryview)):
             fp = io.BytesIO(bytes(source))
             size_bytes = len(fp.getbuffer())
+            if size_bytes > MAX_IMAGE_BYTES:
+                raise EshoppyeError(_too_big(label, size_bytes))
         elif hasattr(source, "read"):
-            data = source.read()
+            data = source.read(MAX_IMAGE_BYTES + 1)
             if not isinstance(data, (bytes, bytearray)):
                 raise EshoppyeError(f"{label} : flux non binaire, impossible de lire l'image")
+            if len(data) > MAX_IMAGE_BYTES:
+                raise EshoppyeError(_too_big(label, len(data)))
             fp = io.BytesIO(bytes(data))
             size_bytes = len(data)
         else:

@@ -116,6 +116,10 @@ class Model:
         return path
 
 
+#: The only weight formats ever read (none can carry code): see :func:`load_model`.
+SAFE_SUFFIXES = (".json", ".npz", ".weights.h5")
+
+
 def read_meta(directory: Path | str) -> dict[str, Any]:
     """Read and sanity-check ``model.json`` of a model directory."""
     path = Path(directory) / MODEL_FILE
@@ -174,12 +178,25 @@ def load_model(directory: Path | str) -> Model:
     cls = _REGISTRY.get(meta["class"])  # importing any eshoppye.models module registered them all
     if cls is None:
         raise EshoppyeError(f"{directory / MODEL_FILE}: classe de modèle inconnue '{meta['class']}'")
+    for fname in meta["files"]:
+        if not str(fname).endswith(SAFE_SUFFIXES):
+            raise EshoppyeError(f"{directory / fname}: format de fichier refusé (seuls "
+                                f"{', '.join(SAFE_SUFFIXES)} sont lus; rien n'a été exécuté)")
     verify_files(directory, meta)
     model = cls.__new__(cls)
-    Model.__init__(model, **meta.get("params", {}))
-    model.classes_ = np.asarray(meta["classes"], dtype=np.int64)
-    model.info = meta.get("info", {})
-    model._load_weights(directory)
+    try:
+        Model.__init__(model, **meta.get("params", {}))
+        model.classes_ = np.asarray(meta["classes"], dtype=np.int64)
+        model.info = meta.get("info", {})
+        model._load_weights(directory)
+    except EshoppyeError:
+        raise
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a crafted or damaged file is refused in one line
+        detail = " ".join(str(exc).split())[:160]
+        raise EshoppyeError(f"{directory}: fichiers du modèle refusés ou illisibles "
+                            f"({exc.__class__.__name__}: {detail})") from None
     return model
 
 
@@ -192,9 +209,20 @@ def load_json(path: Path) -> Any:
 
 
 def load_npz(path: Path) -> dict[str, np.ndarray]:
-    """Read an ``.npz`` with ``allow_pickle=False`` (object arrays are refused)."""
-    with np.load(path, allow_pickle=False) as z:
-        return {k: z[k] for k in z.files}
+    """Read an ``.npz`` with ``allow_pickle=False``: object arrays and pickles (even renamed
+    ``.npz``) are refused in one French line, nothing is unpickled."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            if not hasattr(z, "files"):
+                raise EshoppyeError(f"{path}: pas une archive .npz (tableau seul), fichier refusé")
+            return {k: z[k] for k in z.files}
+    except EshoppyeError:
+        raise
+    except ValueError as exc:
+        why = "pickle" if "pickle" in str(exc).lower() or "object" in str(exc).lower() else "format"
+        raise EshoppyeError(f"{path}: fichier .npz refusé ({'contenu pickle ou tableau d’objets, jamais lu' if why == 'pickle' else 'format invalide'})") from None
+    except (OSError, EOFError, KeyError) as exc:
+        raise EshoppyeError(f"{path}: fichier .npz illisible ({exc.__class__.__name__})") from None
 
 
 # -- probability helpers shared by the models ---------------------------------------------------

@@ -78,6 +78,7 @@ class ImageEffnetModel(Model):
         result = features_for(X, progress=progress,
                               variant=self.params.get("variant", "lite0"))
         self.last_failed = result.failed
+        self.last_errors = [(i, e) for i, e in enumerate(result.row_errors or []) if e]
         return result.features
 
     # -- training ------------------------------------------------------------------------------

@@ -24,8 +24,9 @@ from eshoppye.registry.sources import ProgressFn, NetworkError, SourceError, gdo
 log = logging.getLogger(__name__)
 
 
-#: How long a process waits for another one pulling the same model, in seconds.
-LOCK_TIMEOUT = 1800.0
+#: How long a process waits for another one pulling the same model, in seconds (the holder's
+#: download ends within its deadline, :data:`~eshoppye.registry.sources.DOWNLOAD_DEADLINE`).
+LOCK_TIMEOUT = 900.0
 
 
 def _fetch(entry: dict, src: dict, progress: ProgressFn | None) -> Path:
@@ -93,10 +94,16 @@ def resolve(name: str, manifest: dict | Path | str | None = None, progress: Prog
         try:
             models_cache_dir().mkdir(parents=True, exist_ok=True)
             lock = _lock(entry)
-            lock.acquire()
+            try:
+                lock.acquire(timeout=0.5)
+            except Timeout:
+                log.warning("modèle %s: un autre processus le télécharge, attente (au plus %d s)",
+                            name, int(LOCK_TIMEOUT))
+                lock.acquire(timeout=LOCK_TIMEOUT)
         except Timeout:
             raise EshoppyeError(f"modèle {name}: un autre processus le télécharge depuis plus de "
-                                f"{int(LOCK_TIMEOUT)} s ({lock.lock_file})") from None
+                                f"{int(LOCK_TIMEOUT)} s; réessayez plus tard ou supprimez le verrou "
+                                f"{lock.lock_file} si aucun téléchargement n'est en cours") from None
         except OSError as exc:
             raise EshoppyeError(f"cache {models_cache_dir()} inaccessible en écriture "
                                 f"({exc.strerror or exc.__class__.__name__}); voir ESHOPPYE_CACHE") from None

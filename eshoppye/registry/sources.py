@@ -1,6 +1,7 @@
 """Where a model pack or a manifest comes from: checks of ``https://`` URLs (loopback ``http`` only
 for tests) and Google Drive ids, and :func:`gdown_fetch`, the one download function (through
-``gdown``, with timeouts and a byte limit), whose failures are :class:`SourceError` (the source
+``gdown``, with timeouts, an overall deadline, the https rule checked on every redirect and a
+byte limit), whose failures are :class:`SourceError` (the source
 is wrong) or :class:`NetworkError` (no network), each described in one French line.
 """
 
@@ -8,9 +9,10 @@ from __future__ import annotations
 
 import inspect
 import re
+import threading
 from pathlib import Path
 from typing import Any, Callable, Iterable
-from urllib.parse import urlparse
+from urllib.parse import urljoin, urlparse
 
 from eshoppye.errors import EshoppyeError
 
@@ -23,6 +25,8 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 #: (connect, read) timeouts of a download, in seconds.
 DOWNLOAD_TIMEOUT = (10.0, 60.0)
+#: Overall deadline of one download, in seconds: a server trickling bytes cannot hold it longer.
+DOWNLOAD_DEADLINE = 600.0
 
 
 ProgressFn = Callable[[int, int], None]
@@ -95,6 +99,48 @@ class _Oversize(Exception):
     pass
 
 
+class _RedirectRefused(Exception):
+    pass
+
+
+_REDIRECT_POLICY = threading.local()
+_GUARD_LOCK = threading.Lock()
+
+
+def _install_redirect_guard() -> None:
+    """Make ``requests`` check every redirect target with the policy of the current thread (set
+    by :func:`gdown_fetch` around a download; other threads and other code are unaffected)."""
+    import requests
+
+    with _GUARD_LOCK:
+        if getattr(requests.Session, "_eshoppye_redirect_guard", False):
+            return
+        original = requests.Session.get_redirect_target
+
+        def get_redirect_target(self, resp):
+            target = original(self, resp)
+            check = getattr(_REDIRECT_POLICY, "check", None)
+            if target and check is not None:
+                problem = check(urljoin(resp.url, target))
+                if problem:
+                    raise _RedirectRefused(problem)
+            return target
+
+        requests.Session.get_redirect_target = get_redirect_target
+        requests.Session._eshoppye_redirect_guard = True
+
+
+def redirect_problem(origin: str, target: str) -> str | None:
+    """Why a redirect from ``origin`` to ``target`` is refused (the https rule of
+    :func:`check_url`; plain http to the loopback only from a loopback origin), or None."""
+    problem = check_url(target)
+    if problem:
+        return f"redirection refusée ({problem})"
+    if urlparse(target).scheme == "http" and not is_loopback_url(origin):
+        return f"redirection refusée vers {target!r} (https obligatoire)"
+    return None
+
+
 def _describe_network(exc: BaseException) -> str:
     text = " ".join(str(e) for e in _chain(exc)).lower()
     if any(s in text for s in ("name or service not known", "nodename nor servname", "temporary failure in name",
@@ -130,12 +176,18 @@ def _gdown_kwargs(**kwargs: Any) -> dict:
     return {k: v for k, v in kwargs.items() if k in params}
 
 
-def gdown_fetch(src: dict, dest: Path, max_bytes: int, progress: ProgressFn | None) -> None:
-    """Download one source to ``dest`` through gdown, translating its failures."""
+def gdown_fetch(src: dict, dest: Path, max_bytes: int, progress: ProgressFn | None,
+                deadline: float | None = None) -> None:
+    """Download one source to ``dest`` through gdown, translating its failures.
+
+    Every redirect must satisfy the https rule; the whole download must end within
+    ``deadline`` seconds (default :data:`DOWNLOAD_DEADLINE`), else "serveur trop lent"."""
     import gdown
     import requests
 
     kind, value = next(iter(src.items()))
+    origin = value if kind == "url" else f"https://drive.google.com/uc?id={value}"
+    deadline = DOWNLOAD_DEADLINE if deadline is None else deadline
 
     def on_chunk(done: int, total: int | None) -> None:
         if done > max_bytes:
@@ -143,32 +195,58 @@ def gdown_fetch(src: dict, dest: Path, max_bytes: int, progress: ProgressFn | No
         if progress is not None:
             progress(done, max_bytes)
 
+    cancel = threading.Event()
+    timer = threading.Timer(deadline, cancel.set)
+    timer.daemon = True
     kwargs = _gdown_kwargs(output=str(dest), quiet=True, use_cookies=False, progress=on_chunk,
-                           timeout=DOWNLOAD_TIMEOUT)
+                           timeout=DOWNLOAD_TIMEOUT, cancel=cancel)
     if kind == "gdrive":
         kwargs["id"] = value
     else:
         kwargs["url"] = value
+    too_slow = f"serveur trop lent: téléchargement non terminé après {deadline:.0f} s"
+    _install_redirect_guard()
+    _REDIRECT_POLICY.check = lambda target: redirect_problem(origin, target)
+    timer.start()
     try:
         out = gdown.download(**kwargs)
     except _Oversize:
         raise SourceError(f"plus de {max_bytes} octets reçus, plus que la taille annoncée") from None
+    except _RedirectRefused as exc:
+        raise SourceError(str(exc)) from None
     except requests.exceptions.HTTPError as exc:
         code = getattr(exc.response, "status_code", "?")
         raise SourceError(f"HTTP {code}") from None
     except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+        if cancel.is_set():
+            raise SourceError(too_slow) from None
         if isinstance(exc, (requests.exceptions.SSLError, requests.exceptions.ProxyError)):
             raise SourceError(f"erreur {exc.__class__.__name__}") from None
+        if isinstance(exc, requests.exceptions.ReadTimeout) or (
+                isinstance(exc, requests.exceptions.ConnectionError)
+                and any("read timed out" in str(e).lower() for e in _chain(exc))):
+            raise SourceError(f"serveur trop lent: rien reçu pendant {DOWNLOAD_TIMEOUT[1]:.0f} s") from None
         raise NetworkError(_describe_network(exc)) from None
     except gdown.exceptions.FileURLRetrievalError:
         raise SourceError("Google Drive refuse le fichier (partage « tous les utilisateurs disposant "
                            "du lien » ? quota dépassé ?)") from None
     except gdown.exceptions.DownloadError as exc:
+        if cancel.is_set():
+            raise SourceError(too_slow) from None
         why = "transfert incomplet" if "incomplete" in str(exc).lower() else "échec du transfert"
         raise SourceError(why) from None
     except requests.exceptions.RequestException as exc:
         raise SourceError(f"erreur HTTP ({exc.__class__.__name__})") from None
     except OSError as exc:
+        if cancel.is_set():
+            raise SourceError(too_slow) from None
         raise SourceError(f"erreur d'écriture ({exc.__class__.__name__}: {exc.strerror or exc})") from None
+    except Exception as exc:  # noqa: BLE001 - gdown's DownloadCancelled and anything unexpected
+        if cancel.is_set():
+            raise SourceError(too_slow) from None
+        raise SourceError(f"échec du transfert ({exc.__class__.__name__})") from None
+    finally:
+        timer.cancel()
+        _REDIRECT_POLICY.check = None
     if out is None or not dest.is_file():
         raise SourceError("aucun fichier reçu")
