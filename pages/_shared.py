@@ -16,11 +16,30 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from eshoppye import app_state, config, explore
 from eshoppye.categories import label, name_of
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
+
+
+def _stop_pages_discovery() -> None:
+    """Keep the app's own navigation when the first visit after a start is a direct link.
+
+    Streamlit treats a ``pages/`` folder beside ``app.py`` as automatic pages until ``app.py`` has
+    called ``st.navigation`` once in this server process. When the first visitor opens
+    ``/classifier`` directly, Streamlit runs ``pages/classifier.py`` alone (sidebar of file names, no
+    logo) and keeps doing so for every later direct link. Every page imports this module first: if
+    discovery is still on, it is switched off and the run restarts through ``app.py``, which
+    resolves the same URL to the same page (Streamlit 1.67, pinned; tested in a fresh browser).
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+_stop_pages_discovery()
 KIND_FR = {"text": "texte", "image": "image", "fusion": "fusion"}
 MODEL_BLURB = {
     "text-tfidf": "TF-IDF mots + caractères du titre et de la description, régression logistique calibrée",
