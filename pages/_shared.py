@@ -18,7 +18,7 @@ from typing import Any
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from eshoppye import app_state, config, explore
+from eshoppye import app_state, config, explore, fmt
 from eshoppye.categories import label, name_of
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -78,13 +78,31 @@ def page_setup(title: str, icon: str = "") -> None:
         st.title(f"{icon} {title}".strip())
 
 
-def fr_int(n: int | float) -> str:
-    """12 345 with a narrow no-break space, the French way."""
-    return f"{int(n):,}".replace(",", "\u202f")
+def fr_int(n: int | float | None) -> str:
+    """12 345 with a narrow no-break space, the French way (:func:`eshoppye.fmt.integer`)."""
+    return fmt.integer(n)
 
 
 def fr_pct(x: float | None, digits: int = 1) -> str:
-    return "–" if x is None else f"{100 * x:.{digits}f}".replace(".", ",") + "\u202f%"
+    """42,9 % (decimal comma, narrow no-break space; ``n/a`` when missing)."""
+    return fmt.pct(x, digits)
+
+
+def pct_axis(fig, axis: str = "xaxis", top: float = 1.0) -> None:
+    """Ticks of a share axis written the French way (``20 %``, narrow space) instead of d3's ``20%``."""
+    top = max(float(top), 1e-9)
+    step = next(s for s in (0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0) if top / s <= 6)
+    vals = [i * step for i in range(int(top / step) + 2)]
+    fig.update_layout({axis: dict(tickvals=vals, ticktext=[fmt.pct(v, 0 if step >= 0.01 else 1) for v in vals])})
+
+
+def chart(fig, key: str | None = None, **kwargs) -> None:
+    """``st.plotly_chart`` the French way: decimal comma in axes and hovers, no toolbar over the title
+    (drag to zoom and double-click to reset still work), full width."""
+    fig.update_layout(separators=fmt.PLOTLY_SEPARATORS)
+    kwargs.setdefault("width", "stretch")
+    kwargs.setdefault("config", {"displayModeBar": False, "locale": "fr"})
+    st.plotly_chart(fig, key=key, **kwargs)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import streamlit as st
 
 from eshoppye import app_state
 from eshoppye.categories import CODES, NAMES, TRAIN_COUNT
-from pages._shared import MODEL_BLURB, fr_int, fr_pct, page_setup, read_metrics_safe
+from pages._shared import chart, MODEL_BLURB, fr_int, fr_pct, page_setup, read_metrics_safe
 
 page_setup("")
 st.html("""<div class='hero'><h2>Ranger automatiquement chaque produit dans la bonne catégorie</h2>
@@ -52,7 +52,7 @@ with left:
                  labels={"y": "", "produits (données réelles)": "produits"})
     fig.update_layout(height=720, margin=dict(l=10, r=10, t=30, b=10), coloraxis_showscale=False,
                       title="Répartition dans les données réelles du challenge")
-    st.plotly_chart(fig, width="stretch")
+    chart(fig)
 with right:
     st.dataframe(cats.sort_values("code"), hide_index=True, height=720, width="stretch",
                  column_config={"code": st.column_config.NumberColumn(format="%d")})

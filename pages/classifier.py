@@ -12,7 +12,7 @@ import streamlit as st
 from eshoppye import app_views
 from eshoppye.categories import label, name_of
 from eshoppye.errors import EshoppyeError
-from pages._shared import (KIND_FR, fr_int, fr_pct, get_dataset, get_models, md_escape,
+from pages._shared import (chart, KIND_FR, fr_int, fr_pct, get_dataset, get_models, md_escape,
                            page_setup)
 
 MAX_BATCH_ROWS = 5000
@@ -196,8 +196,7 @@ with tab_one:
             with cols[i % len(cols)].container(border=True):
                 star = " ⭐ décision" if name == r.decided_by else ""
                 st.markdown(f"**{name}** · {KIND_FR.get(kind, kind)}{star}")
-                st.plotly_chart(proba_chart(r.per_model[name], r.code), width="stretch", key=f"pm_{name}",
-                                config={"displayModeBar": False})
+                chart(proba_chart(r.per_model[name], r.code), key=f"pm_{name}")
                 st.caption(f"{r.seconds.get(name, 0) * 1000:.0f} ms")
         if r.silent:
             st.caption("Muets faute d'entrée : " + ", ".join(
@@ -215,7 +214,7 @@ with tab_one:
                 top_model = r.per_model.get("text-tfidf", [(None, 0)])[0][0]
                 fig.update_layout(height=300, margin=dict(l=5, r=5, t=40, b=5),
                                   title=f"Mots qui ont poussé text-tfidf vers {name_of(top_model) if top_model else '?'}")
-                st.plotly_chart(fig, width="stretch", key="why_words", config={"displayModeBar": False})
+                chart(fig, key="why_words")
             else:
                 st.caption("Pas d'explication par mots (text-tfidf absent ou pas de texte).")
         with f_col:
@@ -225,7 +224,7 @@ with tab_one:
                                        marker_colors=["#bf0000", "#8a1538", "#1f77b4", "#c9ccd3"]))
                 fig.update_layout(height=300, margin=dict(l=5, r=5, t=40, b=5),
                                   title=f"Part de chaque modèle dans la fusion ({FUSION_INPUTS.get(r.fusion_inputs, r.fusion_inputs)})")
-                st.plotly_chart(fig, width="stretch", key="why_fusion", config={"displayModeBar": False})
+                chart(fig, key="why_fusion")
             elif "fusion-late" in loaded.models:
                 st.caption("La fusion n'a pas pu se prononcer sur ce produit.")
             else:

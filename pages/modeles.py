@@ -11,7 +11,7 @@ import streamlit as st
 from eshoppye import app_state, app_views, explore
 from eshoppye.categories import CODES, label
 from eshoppye.errors import EshoppyeError
-from pages._shared import code_span, MODEL_BLURB, fr_int, get_dataset, get_models, md_escape, page_setup, read_metrics_safe
+from pages._shared import chart, code_span, MODEL_BLURB, fr_int, get_dataset, get_models, md_escape, page_setup, read_metrics_safe
 
 page_setup("Modèles", "🧠")
 metrics, error = read_metrics_safe()
@@ -64,7 +64,7 @@ with c1:
                  color_discrete_sequence=["#bf0000", "#8a1538", "#c9ccd3"])
     fig.update_layout(height=400, margin=dict(l=10, r=10, t=40, b=10), yaxis_range=[0, 1.05],
                       title="Scores sur la partie test", legend=dict(orientation="h", y=1.08, title=""))
-    st.plotly_chart(fig, width="stretch")
+    chart(fig)
 with c2:
     sub = table.dropna(subset=["latence p50 (ms)"])
     if len(sub):
@@ -74,19 +74,19 @@ with c2:
         fig.update_traces(textposition="top center")
         fig.update_layout(height=400, margin=dict(l=10, r=10, t=40, b=10),
                           title="Qualité, latence et taille (bulle)", legend=dict(orientation="h", y=-0.2))
-        st.plotly_chart(fig, width="stretch")
+        chart(fig)
 
 c3, c4 = st.columns(2)
 with c3:
     fig = px.bar(table, x="modèle", y="taille (Mo)", text_auto=".2f", color_discrete_sequence=["#8a1538"])
     fig.update_layout(height=320, margin=dict(l=10, r=10, t=40, b=10), title="Taille sur disque (Mo)")
-    st.plotly_chart(fig, width="stretch")
+    chart(fig)
 with c4:
     fig = px.bar(table, x="modèle", y=["latence p50 (ms)", "latence p95 (ms)"], barmode="group",
                  color_discrete_sequence=["#bf0000", "#c9ccd3"])
     fig.update_layout(height=320, margin=dict(l=10, r=10, t=40, b=10), title="Latence d'un produit (ms)",
                       legend=dict(orientation="h", y=1.1, title=""), yaxis_title="ms")
-    st.plotly_chart(fig, width="stretch")
+    chart(fig)
 
 # -- per-class F1 -------------------------------------------------------------------------------------
 st.subheader("F1 par catégorie")
@@ -96,7 +96,7 @@ fig = px.imshow(pcf.to_numpy(dtype=float), x=list(pcf.columns), y=list(pcf.index
 fig.update_layout(height=140 + 45 * len(pcf), margin=dict(l=10, r=10, t=20, b=10), xaxis_tickangle=-45,
                   coloraxis_colorbar=dict(title="F1"))
 fig.update_traces(hovertemplate="%{y}<br>%{x}<br>F1 = %{z:.3f}<extra></extra>")
-st.plotly_chart(fig, width="stretch")
+chart(fig)
 
 # -- confusion matrix ---------------------------------------------------------------------------------
 st.subheader("Matrice de confusion")
@@ -119,7 +119,7 @@ else:
                       + (" (%{z:.1%})" if normalize else "") + "<extra></extra>"))
     fig.update_layout(height=760, margin=dict(l=10, r=10, t=20, b=10), xaxis_title="catégorie prédite",
                       yaxis_title="catégorie réelle", yaxis_autorange="reversed", xaxis_tickangle=-45)
-    st.plotly_chart(fig, width="stretch")
+    chart(fig)
     st.caption("Survolez une case pour le détail ; zoomez en sélectionnant une zone, double-cliquez pour revenir.")
 
     # -- most confused pairs ------------------------------------------------------------------------

@@ -29,7 +29,7 @@ LAYERS = [
     ("models", ["eshoppye.models"]),
     ("primitives", ["eshoppye.data", "eshoppye.extra", "eshoppye.devset", "eshoppye.prototypes", "eshoppye.text", "eshoppye.image", "eshoppye.categories",
                     "eshoppye.keras_runtime"]),
-    ("foundation", ["eshoppye.config", "eshoppye.errors", "eshoppye"]),
+    ("foundation", ["eshoppye.config", "eshoppye.errors", "eshoppye.fmt", "eshoppye"]),
 ]
 
 
