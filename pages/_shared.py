@@ -42,7 +42,7 @@ def _stop_pages_discovery() -> None:
 _stop_pages_discovery()
 KIND_FR = {"text": "texte", "image": "image", "fusion": "fusion"}
 MODEL_BLURB = {
-    "text-tfidf": "TF-IDF mots + caractères du titre et de la description, régression logistique calibrée",
+    "text-tfidf": "TF-IDF mots + caractères du titre et de la description, SVM linéaire (LinearSVC) ; probabilités : softmax des scores à température ajustée",
     "text-bilstm": "réseau BiLSTM (Keras) sur les mots du titre et de la description",
     "text-embed": "encodeur de phrases multilingue (e5-small) + tête linéaire",
     "image-effnet": "EfficientNet-Lite0 pré-entraîné ImageNet + tête entraînée sur les photos",
