@@ -92,3 +92,57 @@ def input_notes(designation: str, description: str) -> list[tuple[str, str]]:
         notes.append(("info", "Le texte contient des balises HTML : elles sont retirées avant la "
                               "classification (comme dans les descriptions du catalogue)."))
     return notes
+
+
+# ------------------------------------------------------------------------------------------------
+# the result of one classification, in words a business user reads
+# ------------------------------------------------------------------------------------------------
+
+UNCERTAIN_BELOW = 0.5  # a decision less sure than this is shown as uncertain, with its top 3
+
+DECIDER_PLAIN = {
+    "fusion-late": "en combinant les avis des modèles texte et image",
+    "fusion-concat": "par le modèle qui lit le texte et la photo ensemble",
+    "text-tfidf": "d'après les mots du titre et de la description",
+    "text-bilstm": "d'après le texte (réseau de neurones)",
+    "text-embed": "d'après le sens du texte",
+    "image-effnet": "d'après la photo seule",
+}
+
+
+def decider_sentence(name: str) -> str:
+    """How the decision was reached, in plain French (no model jargon)."""
+    return DECIDER_PLAIN.get(name, f"par le modèle {name}")
+
+
+def silent_reason(kind: str, inputs: dict[str, bool]) -> str:
+    """Why a model could not judge a product, from what was actually missing."""
+    text, image = bool(inputs.get("text")), bool(inputs.get("image"))
+    if kind == "image":
+        return "pas de photo"
+    if kind == "text":
+        return "pas de texte"
+    missing = [w for w, given in (("texte", text), ("photo", image)) if not given]
+    return ("il lui faut le texte et la photo ; manque : " + " et ".join(missing)) if missing else "pas de réponse"
+
+
+def why_words(models: dict, designation: str, description: str, code: int | None) -> list[tuple[str, float]]:
+    """Words of the product that pushed the text model towards the *decided* category ``code``."""
+    model = models.get("text-tfidf")
+    if model is None or code is None or not hasattr(model, "explain"):
+        return []
+    try:
+        return model.explain(designation or "", description or "", code=code)
+    except Exception:  # noqa: BLE001 - an explanation never breaks a result
+        return []
+
+
+def input_signature(designation: str, description: str, image: bytes | None) -> str:
+    """A short fingerprint of what was classified, to tell when a shown result no longer matches."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for part in (designation or "", description or ""):
+        h.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    h.update(image or b"")
+    return h.hexdigest()[:16]

@@ -214,7 +214,73 @@ def test_classifier_sample_product_with_its_photo():
     _ok(at)
     assert not _errors(at)
     assert _decision(at) in _labels()
-    assert any("image ✓" in h.proto.body for h in at.get("html"))
+    assert any("photo ✓" in h.proto.body for h in at.get("html"))
+
+
+def _decision_html(at) -> str:
+    return next(h.proto.body for h in at.get("html") if "decision-label" in h.proto.body)
+
+
+def test_classifier_result_states_uncertain_stale_na_and_plain_words():
+    at = _app("classifier")
+    at.text_input(key="clf_title").input("truc").run()  # one vague word: the models hesitate
+    at.button(key="clf_go").click().run()
+    _ok(at)
+    r = at.session_state["clf_result"]["result"]
+    body = _decision_html(at)
+    if r.confidence < 0.5:
+        assert "Incertain" in body and "3 catégories les plus probables" in body
+    else:
+        assert "Incertain" not in body
+    assert "fusion-late" not in body and "décidée par" not in body  # no jargon
+    assert "\u202f%" in body  # French percentage
+    # an image model with no photo: n/a, never a 0 % bar, and the reason is the photo
+    assert any("n/a" in h.proto.body for h in at.get("html"))
+    assert any("Pas d'avis : pas de photo" in c.value for c in at.caption)
+    assert not any(c.value.startswith("Pas d'avis") and "pas de texte" in c.value for c in at.caption)
+    # the inputs change: the result is marked stale
+    at.text_input(key="clf_title").input("truc machin").run()
+    assert any("Les entrées ont changé" in w for w in _warnings(at))
+    assert "stale" in _decision_html(at)
+
+
+def test_classifier_why_explains_the_decided_category():
+    from eshoppye.categories import name_of
+
+    at = _app("classifier")
+    at.text_input(key="clf_title").input("Auto Plus N° 2790 Du 15/02/2008").run()
+    at.button(key="clf_go").click().run()
+    _ok(at)
+    saved = at.session_state["clf_result"]
+    figs = [c for c in at.get("plotly_chart") if "Mots qui désignent" in c.proto.spec]
+    if saved["words"]:
+        assert figs and name_of(saved["result"].code) in figs[0].proto.spec
+        assert '"type":"category"' in figs[0].proto.spec.replace(" ", "")  # numbers in titles stay labels
+
+
+def test_classifier_symbol_image_is_said_and_link_reopens_the_result():
+    from eshoppye import explore
+    from eshoppye.config import default_data_dir
+
+    at = _app("classifier")
+    samples = at.session_state["_samples"]
+    symbols = explore.symbol_images(default_data_dir())
+    sym = [i for i in samples.index if samples.loc[i, "image_path"] and int(samples.loc[i, "imageid"]) in symbols]
+    assert sym, "the sample catalogue has symbol images"
+    at.selectbox(key="clf_sample").set_value(sym[0]).run()
+    assert any("symbole" in i.value for i in at.info)
+    # a shared link: ?exemple=<productid> fills the form and classifies at once
+    from streamlit.testing.v1 import AppTest
+
+    at2 = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at2.query_params["exemple"] = str(int(samples.loc[sym[0], "productid"]))
+    at2.query_params["titre"] = str(samples.loc[sym[0], "designation"])
+    at2.run()
+    at2.switch_page("pages/classifier.py")
+    at2.run()
+    _ok(at2)
+    assert at2.text_input(key="clf_title").value == str(samples.loc[sym[0], "designation"])
+    assert _decision(at2) in _labels()
 
 
 def test_classifier_uploaded_photo():
