@@ -182,7 +182,8 @@ def predict_frame(models: dict, frame: pd.DataFrame, keep: dict | None = None) -
     out["category"] = [name_of(c) if c >= 0 else "" for c in codes]
     out["confidence"] = np.round(conf, 4)
     out["decided_by"] = who
-    for name, p in probas.items():
+    for name in sorted(probas):  # a stable column order, whatever order the models were loaded in
+        p = probas[name]
         ok = ~np.isnan(p).any(axis=1)
         col = np.full(len(p), None, dtype=object)
         col[ok] = models[name].classes_[p[ok].argmax(axis=1)]
