@@ -62,8 +62,8 @@ def classes_tab() -> None:
                 marker_color="#c9ccd3", customdata=dist["réel"],
                 text=[fmt.pct(v) for v in dist["part réelle"]], textposition="none",
                 hovertemplate="%{y}<br>%{customdata} produits dans le challenge (%{text})<extra></extra>")
-    fig.update_layout(barmode="group", height=760, margin=dict(l=10, r=10, t=60, b=10),
-                      title="Part de chaque catégorie", legend=dict(orientation="h", y=1.04),
+    fig.update_layout(barmode="group", height=760, margin=dict(l=10, r=10, t=80, b=10),
+                      title="Part de chaque catégorie", legend=dict(orientation="h", y=1.0, yanchor="bottom"),
                       yaxis=dict(type="category", automargin=True))
     pct_axis(fig, "xaxis", max(dist["part"].max(), dist["part réelle"].max()))
     chart(fig)
@@ -101,10 +101,10 @@ def text_tab() -> None:
                           hovertemplate="%{y}<br>%{text} sans description<extra></extra>")
         pct_axis(fig, "xaxis", miss["sans description"].max())
         fig.update_layout(height=420, margin=dict(l=10, r=10, t=40, b=10), yaxis_type="category",
-                          title=f"Produits sans description ({fr_pct(mo['without_description'] / max(n, 1))} "
-                                f"au total ; {fr_int(mo['with_html'])} descriptions contiennent du HTML)",
+                          title=f"Sans description : {fr_pct(mo['without_description'] / max(n, 1))} au total",
                           yaxis_title="")
         chart(fig)
+        st.caption(f"{fr_int(mo['with_html'])} descriptions contiennent du HTML (retiré avant la classification).")
     per = agg["lengths"]["per_class"]
     fig = go.Figure()
     for c in CODES:
