@@ -43,10 +43,10 @@ shown = table.assign(**{"taille": [fmt.megabytes(v) for v in table["taille (Mo)"
 st.dataframe(
     shown[["modèle", "type", "F1 pondéré", "F1 macro", "exactitude", "couverture"]], hide_index=True, width="stretch",
     column_config={
-        "F1 pondéré": st.column_config.ProgressColumn(format="%.3f", min_value=0.0, max_value=1.0,
+        "F1 pondéré": st.column_config.ProgressColumn(format="localized", min_value=0.0, max_value=1.0,
                                                       help="métrique officielle du challenge"),
-        "F1 macro": st.column_config.NumberColumn(format="%.3f"),
-        "exactitude": st.column_config.NumberColumn(format="%.3f"),
+        "F1 macro": st.column_config.NumberColumn(format="localized"),
+        "exactitude": st.column_config.NumberColumn(format="localized"),
         "couverture": st.column_config.NumberColumn(format="percent",
                                                     help="part des produits pour lesquels le modèle a pu répondre"),
     })
