@@ -329,7 +329,7 @@ with tab_batch:
     up_csv = st.file_uploader("Fichier CSV de produits", key="batch_upload")
     if up_csv is not None:
         from eshoppye.config import default_data_dir
-        from eshoppye.predict import predict_table, read_products
+        from eshoppye.predict import read_products
 
         try:
             table = read_products(up_csv.getvalue(), up_csv.name)
@@ -351,8 +351,15 @@ with tab_batch:
                         table.frame.at[i, "image_path"] = ""
             images_dir = default_data_dir() / "images"
             try:
-                with st.spinner(f"Classification de {fr_int(len(table.frame))} produit(s)…"):
-                    out = predict_table(loaded.models, table, images_dir if images_dir.is_dir() else None)
+                bar = st.progress(0.0, text=f"Classification de {fr_int(len(table.frame))} produit(s)…")
+
+                def on_batch(done: int, total: int, left: float | None) -> None:
+                    rest = f" · reste environ {fmt.seconds(left)}" if left else ""
+                    bar.progress(done / max(total, 1), text=f"{fr_int(done)} / {fr_int(total)} produits classés{rest}")
+
+                out = app_views.predict_in_batches(loaded.models, table, images_dir if images_dir.is_dir() else None,
+                                                   on_batch)
+                bar.empty()
             except EshoppyeError as exc:
                 st.error(f"Classification impossible : {exc}")
                 out = None
@@ -370,6 +377,9 @@ with tab_batch:
                 m2.metric("Produits classés", fr_int(done))
                 m3.metric("Problèmes", fr_int(len(table.problems)))
                 st.dataframe(out.head(500), hide_index=True, width="stretch")
+                with st.expander("Que contiennent les colonnes ajoutées ?"):
+                    for col, meaning in app_views.BATCH_COLUMNS_FR.items():
+                        st.markdown(f"- `{col}` : {meaning}")
                 buf = io.StringIO()
                 out.to_csv(buf, index=False)
                 st.download_button("Télécharger les prédictions (CSV)", buf.getvalue().encode("utf-8"),

@@ -444,3 +444,18 @@ def test_explore_helpers_on_a_tiny_frame():
     cm = np.eye(27, dtype=int)
     cm[0, 1] = 5
     assert app_views.confused_pairs(cm.tolist())[0]["count"] == 5
+
+
+def test_batch_progress_slices_give_the_same_table():
+    from eshoppye import app_views
+    from eshoppye.models.ensemble import load_models
+    from eshoppye.predict import ProductTable, predict_table, read_products
+
+    models = {n: m for n, m in load_models(Path(MODELS), only=["text-tfidf"]).items() if n == "text-tfidf"}
+    csv = "designation,description\n" + "\n".join(f"Produit {i} piscine bâche,desc {i}" for i in range(7)) + "\n,\n"
+    seen = []
+    a = app_views.predict_in_batches(models, read_products(csv.encode(), "p.csv"), None,
+                                     lambda d, t, left: seen.append((d, t)), batch=3)
+    b = predict_table(models, read_products(csv.encode(), "p.csv"))
+    pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), check_dtype=False)
+    assert seen == [(3, len(a)), (6, len(a)), (len(a), len(a))]
