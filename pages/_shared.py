@@ -163,19 +163,56 @@ def get_aggregates(dataset) -> dict[str, Any]:
 # models
 # ------------------------------------------------------------------------------------------------
 
+def _start_loading(key: str) -> dict[str, Any]:
+    """Start loading the app's models in a background thread (once per server and key).
+
+    The loading no longer runs inside a page's script: a click or a rerun while it runs does not
+    interrupt and restart it; the page only waits for it, with a progress bar."""
+    slot = _slot("models", key)
+    with slot["lock"]:
+        thread = slot.get("thread")
+        if slot["value"] is None and (thread is None or (not thread.is_alive() and slot.get("error"))):
+            slot.update(error=None, frac=0.0, msg="démarrage")
+
+            def work() -> None:
+                try:
+                    slot["value"] = app_state.load_app_models(lambda f, m: slot.update(frac=float(f), msg=str(m)))
+                except Exception as exc:  # noqa: BLE001 - reported by the page that waits
+                    slot["error"] = exc
+
+            slot["thread"] = threading.Thread(target=work, name="eshoppye-models", daemon=True)
+            slot["thread"].start()
+    return slot
+
+
 def get_models() -> app_state.LoadedModels:
     """The app's models, resolved through the registry and loaded once per server.
 
-    A progress bar is shown while they download or load for the first time.
-    """
+    A progress bar follows the background loading (download, then each model) the first time."""
     key = f"{app_state.models_dir()}|{app_state.metrics_path()}|{os.environ.get('ESHOPPYE_MANIFEST', '')}"
     shown = _STATE.get("loaded") is not None  # the sidebar already lists the loaded models
-    loaded = _once("models", key, app_state.load_app_models, "Préparation des modèles (une seule fois)")
+    slot = _start_loading(key)
+    if slot["value"] is None:
+        title = "Préparation des modèles (une seule fois)"
+        placeholder = st.empty()
+        bar = placeholder.progress(0.0, text=title)
+        t0 = time.monotonic()
+        while slot["thread"].is_alive():
+            bar.progress(min(max(slot.get("frac", 0.0), 0.0), 1.0),
+                         text=f"{title} : {slot.get('msg', '')} · {fmt.seconds(time.monotonic() - t0)}")
+            time.sleep(0.3)
+        placeholder.empty()
+    if slot["value"] is None:
+        exc = slot.get("error")
+        if isinstance(exc, Exception):
+            raise exc
+        raise RuntimeError("chargement des modèles interrompu")
+    loaded = slot["value"]
     _STATE["loaded"] = loaded
-    slot = st.session_state.get("_sidebar_models_slot")
-    if not shown and slot is not None:
+    side = st.session_state.get("_sidebar_models_slot")
+    if not shown and side is not None:
         try:
-            _render_models(slot)
+            _render_models(side)
         except Exception:  # noqa: BLE001 - a stale placeholder must not break the page
             pass
     return loaded
