@@ -302,6 +302,24 @@ with tab_one:
             else:
                 st.caption("Pas de combinaison de modèles chargée : la décision vient d'un modèle seul.")
 
+        img_model = next((m for n, m in loaded.models.items() if m.kind == "image" and n in r.per_model), None)
+        if img_model is not None and saved.get("image") and r.code is not None:
+            with st.expander("Ce que regarde le modèle image (carte d'occlusion)"):
+                st.caption("Chaque case de la photo est masquée tour à tour ; en rouge, les zones dont l'absence fait "
+                           f"le plus baisser la probabilité de « {name_of(r.code)} » pour le modèle image.")
+                if st.button("Calculer la carte (quelques secondes)", key="occ_go"):
+                    from eshoppye import explain
+
+                    try:
+                        with st.spinner("Le modèle image regarde la photo case par case…"):
+                            heat = explain.occlusion_map(img_model, saved["image"], r.code)
+                        st.session_state["occ"] = (saved.get("sig"), explain.overlay(saved["image"], heat))
+                    except EshoppyeError as exc:
+                        st.error(f"Carte impossible : {exc}")
+                occ = st.session_state.get("occ")
+                if occ and occ[0] == saved.get("sig"):
+                    st.image(occ[1], width=320)
+
         with st.expander("Temps de calcul et texte lu par les modèles"):
             times = pd.DataFrame({"modèle": list(r.seconds), "temps": [fmt.seconds(v) for v in r.seconds.values()]})
             st.dataframe(times, hide_index=True)

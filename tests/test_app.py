@@ -316,7 +316,7 @@ def test_classifier_bad_image_is_refused_and_text_kept(name, content):
     at.button(key="clf_go").click().run()  # still classified, on the text alone
     _ok(at)
     assert _decision(at) in _labels()
-    assert any("chip-off'>image" in h.proto.body for h in at.get("html"))
+    assert any("chip-off'>photo" in h.proto.body for h in at.get("html"))
 
 
 def test_classifier_fifty_megapixel_image_is_refused():
@@ -459,3 +459,20 @@ def test_batch_progress_slices_give_the_same_table():
     b = predict_table(models, read_products(csv.encode(), "p.csv"))
     pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), check_dtype=False)
     assert seen == [(3, len(a)), (6, len(a)), (len(a), len(a))]
+
+
+def test_classifier_occlusion_map_of_the_photo():
+    at = _app("classifier")
+    at.text_input(key="clf_title").input("Bâche pour piscine ronde").run()
+    at.radio(key="clf_img_src").set_value("Téléverser une photo").run()
+    at.button(key="clf_go").click().run()  # text only first: no map offered without a photo
+    assert "occ_go" not in [b.key for b in at.button]
+    at.selectbox(key="clf_sample").select_index(1).run()
+    at.button(key="clf_go").click().run()
+    _ok(at)
+    if "occ_go" not in [b.key for b in at.button]:
+        pytest.skip("pas de modèle image chargé")
+    at.button(key="occ_go").click().run()
+    _ok(at)
+    assert not _errors(at)
+    assert at.session_state["occ"][1].size == (320, 320)

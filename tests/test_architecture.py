@@ -23,7 +23,7 @@ PACKAGE = ROOT / "eshoppye"
 LAYERS = [
     ("entry points", ["eshoppye.cli", "eshoppye.cli_models", "eshoppye.cli_reviews", "eshoppye.__main__"]),
     ("stages", ["eshoppye.train", "eshoppye.evaluate", "eshoppye.predict", "eshoppye.explore",
-                "eshoppye.app_state", "eshoppye.app_views"]),
+                "eshoppye.app_state", "eshoppye.app_views", "eshoppye.explain"]),
     ("registry", ["eshoppye.registry"]),
     ("storage", ["eshoppye.review"]),
     ("models", ["eshoppye.models"]),
