@@ -257,6 +257,8 @@ def test_browser_end_to_end(browser, expected, server, tmp_path):
     row, result = expected
     _nav(page, "Classifier")
     page.get_by_label("Titre du produit (designation)").wait_for()
+    # the models load in the background (progress bar); the sidebar says when they are ready
+    page.locator("[data-testid='stSidebar']").get_by_text("Chargés en").first.wait_for(timeout=600_000)
     _settle(page)
     page.get_by_label("Titre du produit (designation)").fill(row["designation"])
     page.get_by_label("Titre du produit (designation)").press("Enter")
