@@ -13,7 +13,7 @@ import streamlit as st
 from pages._shared import ASSETS, sidebar
 
 st.set_page_config(page_title="eShopPye · classification de produits Rakuten", page_icon="🛍️",
-                   layout="wide", initial_sidebar_state="expanded")
+                   layout="wide", initial_sidebar_state="auto")
 
 if (ASSETS / "logo.svg").is_file():
     st.logo(str(ASSETS / "logo.svg"), size="large")

@@ -1,7 +1,8 @@
 """Text models benchmark: training time and peak memory, prediction latency and throughput.
 
-    python bench/bench_text.py                      # sample catalogue + scale-up to 85,000 rows
-    python bench/bench_text.py --scale 0            # sample only
+    python bench/bench_text.py                      # quick (a few minutes): the sample catalogue only
+    python bench/bench_text.py --full               # + scale-up to 85,000 rows: LONG, 15 to 30 minutes
+    python bench/bench_text.py --scale 20000        # scale-up to a chosen size
     python bench/bench_text.py --models text-tfidf  # one model
 
 Each training runs in a fresh subprocess so its peak resident memory (ru_maxrss) is its own.
@@ -149,14 +150,24 @@ def main() -> None:
     ap.add_argument("--data", default=str(ROOT / "data" / "sample"))
     ap.add_argument("--models-dir", default=str(ROOT / "models"))
     ap.add_argument("--models", default="text-tfidf,text-bilstm,text-embed")
-    ap.add_argument("--scale", type=int, default=REAL_TRAIN_ROWS, help="0 to skip the scale-up")
+    ap.add_argument("--scale", type=int, default=0,
+                    help="lignes de la mise à l'échelle (défaut 0 : échantillon seul, quelques minutes)")
+    ap.add_argument("--full", action="store_true",
+                    help=f"mise à l'échelle à {REAL_TRAIN_ROWS:,} lignes : LONG, 15 à 30 minutes sur 2 cœurs")
     ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         child(args.child[0], args.child[1], int(args.child[2]))
         return
     names = args.models.split(",")
+    if args.full:
+        args.scale = REAL_TRAIN_ROWS
     print(f"machine: {os.cpu_count()} cœurs; données: {args.data}\n")
+    if args.scale:
+        print(f"attention : mise à l'échelle à {args.scale:,} lignes, compter 15 à 30 minutes (Ctrl-C pour arrêter)\n",
+              flush=True)
+    else:
+        print("mode rapide (échantillon seul) ; --full pour la mise à l'échelle à 84 916 lignes (long)\n")
     if args.scale:
         n, secs = reader_timing(Path(args.data), args.scale)
         print(f"lecture + validation de {n:,} lignes (X + Y, au format du challenge): {secs:.1f} s\n")

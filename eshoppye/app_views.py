@@ -184,3 +184,92 @@ def input_notes(designation: str, description: str) -> list[tuple[str, str]]:
         notes.append(("info", "Le texte contient des balises HTML : elles sont retirées avant la "
                               "classification (comme dans les descriptions du catalogue)."))
     return notes
+
+
+# ------------------------------------------------------------------------------------------------
+# the result of one classification, in words a business user reads
+# ------------------------------------------------------------------------------------------------
+
+UNCERTAIN_BELOW = 0.5  # a decision less sure than this is shown as uncertain, with its top 3
+
+DECIDER_PLAIN = {
+    "fusion-late": "en combinant les avis des modèles texte et image",
+    "fusion-concat": "par le modèle qui lit le texte et la photo ensemble",
+    "text-tfidf": "d'après les mots du titre et de la description",
+    "text-bilstm": "d'après le texte (réseau de neurones)",
+    "text-embed": "d'après le sens du texte",
+    "image-effnet": "d'après la photo seule",
+}
+
+
+def decider_sentence(name: str) -> str:
+    """How the decision was reached, in plain French (no model jargon)."""
+    return DECIDER_PLAIN.get(name, f"par le modèle {name}")
+
+
+def silent_reason(kind: str, inputs: dict[str, bool]) -> str:
+    """Why a model could not judge a product, from what was actually missing."""
+    text, image = bool(inputs.get("text")), bool(inputs.get("image"))
+    if kind == "image":
+        return "pas de photo"
+    if kind == "text":
+        return "pas de texte"
+    missing = [w for w, given in (("texte", text), ("photo", image)) if not given]
+    return ("il lui faut le texte et la photo ; manque : " + " et ".join(missing)) if missing else "pas de réponse"
+
+
+def why_words(models: dict, designation: str, description: str, code: int | None) -> list[tuple[str, float]]:
+    """Words of the product that pushed the text model towards the *decided* category ``code``."""
+    model = models.get("text-tfidf")
+    if model is None or code is None or not hasattr(model, "explain"):
+        return []
+    try:
+        return model.explain(designation or "", description or "", code=code)
+    except Exception:  # noqa: BLE001 - an explanation never breaks a result
+        return []
+
+
+def input_signature(designation: str, description: str, image: bytes | None) -> str:
+    """A short fingerprint of what was classified, to tell when a shown result no longer matches."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for part in (designation or "", description or ""):
+        h.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    h.update(image or b"")
+    return h.hexdigest()[:16]
+
+
+def predict_in_batches(models: dict, table, images_dir=None, progress=None, batch: int = 25) -> pd.DataFrame:
+    """:func:`eshoppye.predict.predict_table` over slices of ``batch`` rows, calling
+    ``progress(done, total, seconds_left or None)`` after each slice, so a person sees how many
+    products are classified and how long the rest will take. Same rows and columns as one call."""
+    import time
+
+    from eshoppye.predict import ProductTable, predict_table
+
+    frame = table.frame
+    total = len(frame)
+    if total <= batch:
+        out = predict_table(models, table, images_dir)
+        if progress:
+            progress(total, total, 0.0)
+        return out
+    parts, t0 = [], time.perf_counter()
+    for start in range(0, total, batch):
+        part = ProductTable(frame.iloc[start:start + batch], table.problems)
+        parts.append(predict_table(models, part, images_dir))
+        done = min(start + batch, total)
+        if progress:
+            elapsed = time.perf_counter() - t0
+            progress(done, total, elapsed / done * (total - done) if done else None)
+    return pd.concat(parts, ignore_index=True)
+
+
+BATCH_COLUMNS_FR = {
+    "prdtypecode": "code de la catégorie décidée (vide : produit non classé)",
+    "category": "nom de la catégorie décidée",
+    "confidence": "confiance de la décision, entre 0 et 1 (moins de 0,5 : incertain, à vérifier)",
+    "decided_by": "modèle dont la réponse fait la décision (fusion-late : combinaison texte + image)",
+    "prdtypecode_<modèle>": "catégorie proposée par chaque modèle (vide : il n'avait pas l'entrée nécessaire)",
+}

@@ -85,20 +85,53 @@ def _cluster_options(p: argparse.ArgumentParser, what: str) -> None:
     p.add_argument("--memory-limit", default="2GB", help="mémoire maximale par worker local (défaut: 2GB)")
 
 
+_ARGPARSE_FR = {
+    "usage: ": "utilisation : ",
+    "options": "options",
+    "positional arguments": "arguments positionnels",
+    "show this help message and exit": "afficher cette aide et quitter",
+    "show program's version number and exit": "afficher la version et quitter",
+    "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
+    "the following arguments are required: %s": "arguments obligatoires manquants : %s",
+    "unrecognized arguments: %s": "arguments inconnus : %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "choix invalide : %(value)r (choix possibles : %(choices)s)",
+    "expected one argument": "une valeur attendue",
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
+    "invalid %(type)s value: %(value)r": "valeur invalide (%(type)s) : %(value)r",
+    "ambiguous option: %(option)s could match %(matches)s": "option ambiguë : %(option)s peut désigner %(matches)s",
+    "not allowed with argument %s": "incompatible avec l'argument %s",
+}
+
+
+def _french_argparse() -> None:
+    """argparse's own words (usage, error, required arguments…) in French like every other message.
+
+    argparse looks its texts up through the module-level ``_`` (gettext) at call time; the CLI
+    wraps it with a table of the texts a user meets. Called once by :func:`build_parser`."""
+    original = getattr(argparse, "_eshoppye_original_gettext", argparse._)
+    argparse._eshoppye_original_gettext = original
+    argparse._ = lambda text: _ARGPARSE_FR.get(text, original(text))
+
+
 def build_parser() -> argparse.ArgumentParser:
+    _french_argparse()
     p = argparse.ArgumentParser(
         prog="eshoppye",
         description="Classification multimodale de produits Rakuten France (texte + image).",
+        epilog="Attention : --models désigne des NOMS de modèles pour train, et un DOSSIER de modèles "
+               "pour evaluate et predict. Aide d'une commande : eshoppye COMMANDE --help.",
     )
     p.add_argument("--version", action="version", version=f"eshoppye {__version__}")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub = p.add_subparsers(dest="command", metavar="COMMANDE", title="commandes")
     sub.required = True
 
     t = sub.add_parser("train", help="entraîner des modèles sur les données du challenge")
     t.add_argument("--data", default=None, help="dossier des données (défaut: ESHOPPYE_DATA_DIR ou data/sample)")
-    t.add_argument("--models", type=_model_list, default=list(TEXT_MODELS),
-                   help=f"liste séparée par des virgules parmi {', '.join(KNOWN_MODELS)}, 'all' "
-                        f"(les modèles fournis) ou 'seed' (les familles d'origine : {', '.join(SEED_MODELS)})")
+    t.add_argument("--models", type=_model_list, default=list(TEXT_MODELS), metavar="NOMS",
+                   help=f"NOMS des modèles à entraîner (ici --models n'est pas un dossier), séparés par des "
+                        f"virgules, parmi {', '.join(KNOWN_MODELS)}, 'all' (les modèles fournis) ou 'seed' "
+                        f"(les familles d'origine : {', '.join(SEED_MODELS)}) ; sans --models : les trois "
+                        f"modèles texte ({', '.join(TEXT_MODELS)})")
     t.add_argument("--out", default=None,
                    help="dossier de sortie des modèles (défaut: models/ ; pour des modèles hors de "
                         "l'ensemble fourni, un dossier temporaire effacé à la fin : métriques seulement)")
@@ -118,15 +151,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("evaluate", help="évaluer des modèles entraînés (F1 pondéré officiel)")
     e.add_argument("--data", default=None)
-    e.add_argument("--models", default="models", help="dossier des modèles (défaut: models/)")
+    e.add_argument("--models", default="models", metavar="DOSSIER",
+                   help="DOSSIER des modèles entraînés (défaut : models/ ; les modèles fournis avec eShopPye "
+                        "si ce dossier n'existe pas ici)")
     e.add_argument("--out", default=None, help="fichier de sortie (défaut: reports/metrics.json)")
     e.add_argument("--split", default="test", choices=("val", "test"))
     e.add_argument("--strict", action="store_true")
     e.add_argument("--limit", type=int, default=None)
+    e.add_argument("--update-manifest", action="store_true",
+                   help="inscrire ces métriques dans DOSSIER/manifest.json (sinon le manifeste n'est pas modifié)")
     e.set_defaults(func=_cmd_evaluate)
 
     r = sub.add_parser("predict", help="classer des produits d'un fichier CSV ou Parquet (ou d'un catalogue entier)")
-    r.add_argument("--models", default="models", help="dossier des modèles (défaut: models/)")
+    r.add_argument("--models", default="models", metavar="DOSSIER",
+                   help="DOSSIER des modèles entraînés (défaut : models/ ; les modèles fournis avec eShopPye "
+                        "si ce dossier n'existe pas ici)")
     r.add_argument("--input", required=True,
                    help="CSV ou Parquet (ou motif 'dossier/*.parquet') avec designation, description?, productid?, "
                         "imageid?, image_path?")
@@ -164,6 +203,22 @@ def _fail(msg: str) -> int:
     return 2
 
 
+def _models_dir(value: str) -> Path:
+    """The models folder of ``--models``: as given, or, for the default ``models`` when there is no
+    such folder here, the models bundled with eShopPye (like ``--data`` falls back to the sample).
+    Says where it looked when neither holds a model."""
+    from eshoppye.config import BUNDLED_MODELS_DIR
+
+    given = Path(value).expanduser()
+    if any(given.glob("*/model.json")):
+        return given
+    if value == "models" and any(BUNDLED_MODELS_DIR.glob("*/model.json")):
+        return BUNDLED_MODELS_DIR
+    looked = [str(given.resolve())] + ([str(BUNDLED_MODELS_DIR)] if value == "models" else [])
+    raise EshoppyeError(f"aucun modèle : dossier introuvable ou vide (cherché dans : {', '.join(looked)}) ; indiquez le dossier "
+                        "avec --models DOSSIER, ou entraînez-en avec eshoppye train")
+
+
 def _cmd_train(args) -> int:
     from eshoppye.train import train_models
 
@@ -199,7 +254,8 @@ def _cmd_evaluate(args) -> int:
 
     evaluate_dir(
         data_dir=Path(args.data or _data_default()),
-        models_dir=Path(args.models),
+        models_dir=_models_dir(args.models),
+        update_manifest=args.update_manifest,
         out_path=Path(args.out) if args.out else None,
         split=args.split,
         strict=args.strict,
@@ -212,7 +268,7 @@ def _cmd_predict(args) -> int:
     from eshoppye.batch import predict_catalogue
 
     out = predict_catalogue(
-        models_dir=Path(args.models),
+        models_dir=_models_dir(args.models),
         input_pattern=args.input,
         output=Path(args.output),
         images_dir=Path(args.images) if args.images else None,

@@ -244,8 +244,12 @@ def evaluate_models(models: dict, dataset, split: dict, split_name: str = "test"
 
 
 def evaluate_dir(data_dir: Path, models_dir: Path, out_path: Path | None = None,
-                 split: str = "test", strict: bool = False, limit: int | None = None) -> dict:
-    """``eshoppye evaluate``: score every model found in ``models_dir`` and print a table."""
+                 split: str = "test", strict: bool = False, limit: int | None = None,
+                 update_manifest: bool = False) -> dict:
+    """``eshoppye evaluate``: score every model found in ``models_dir`` and print a table.
+
+    ``models_dir/manifest.json`` is rewritten with these metrics only when ``update_manifest`` is
+    set: scoring on other data must not change what ``models list`` and the app show."""
     from eshoppye.data import load_dataset, split_dataset, subset
     from eshoppye.models.ensemble import load_models
 
@@ -265,8 +269,10 @@ def evaluate_dir(data_dir: Path, models_dir: Path, out_path: Path | None = None,
     if dev_result:
         print(format_dev_table(dev_result))
     print(f"métriques écrites dans {path}")
-    if out_path is None:  # with --out the scores are the user's own: the manifest keeps its scores
+    if update_manifest:
         refresh_manifest(Path(models_dir), path)
+    else:
+        print("manifeste des modèles inchangé (--update-manifest pour y inscrire ces métriques)")
     return entries
 
 

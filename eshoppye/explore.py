@@ -296,3 +296,34 @@ def thumbnail(path: str | Path, size: int = 220):
     canvas = Image.new("RGB", (size, size), (255, 255, 255))
     canvas.paste(img, ((size - img.width) // 2, (size - img.height) // 2))
     return canvas
+
+
+SYMBOL_NOTE = "symbole du type de produit, pas une photo"
+
+
+def symbol_images(data_dir: str | Path) -> frozenset[int]:
+    """``imageid`` s whose picture is only a symbol (a glyph standing for the product type, not a
+    photo of the product), read from ``image_subjects.csv`` of the sample catalogue (its ``symbol``
+    column); empty for data without that file (the real challenge photos)."""
+    path = Path(data_dir) / "image_subjects.csv"
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        return frozenset()
+    return _symbol_images(str(path), stamp)
+
+
+_SYMBOLS: dict[tuple[str, int], frozenset[int]] = {}
+
+
+def _symbol_images(path: str, stamp: int) -> frozenset[int]:
+    key = (path, stamp)
+    if key not in _SYMBOLS:
+        try:
+            table = pd.read_csv(path, usecols=["imageid", "symbol"], dtype={"imageid": "int64"})
+            ids = frozenset(int(i) for i in table.loc[table["symbol"].astype(int) == 1, "imageid"])
+        except (OSError, ValueError, KeyError):
+            ids = frozenset()
+        _SYMBOLS.clear()
+        _SYMBOLS[key] = ids
+    return _SYMBOLS[key]

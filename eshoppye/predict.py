@@ -352,7 +352,8 @@ def predict_frame(models: dict, frame: pd.DataFrame, keep: dict | None = None,
     out["incertain"] = pd.array([bool(c < uncertain_below) if k >= 0 else None for c, k in zip(conf, codes)],
                                 dtype="boolean")
     out["top3"] = top_codes(models, probas, who)
-    for name, p in probas.items():
+    for name in sorted(probas):  # a stable column order, whatever order the models were loaded in
+        p = probas[name]
         ok = ~np.isnan(p).any(axis=1)
         col = np.full(len(p), None, dtype=object)
         col[ok] = models[name].classes_[p[ok].argmax(axis=1)]

@@ -16,14 +16,33 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
-from eshoppye import app_state, config, explore
+from eshoppye import app_state, config, explore, fmt
 from eshoppye.categories import label, name_of
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
+
+
+def _stop_pages_discovery() -> None:
+    """Keep the app's own navigation when the first visit after a start is a direct link.
+
+    Streamlit treats a ``pages/`` folder beside ``app.py`` as automatic pages until ``app.py`` has
+    called ``st.navigation`` once in this server process. When the first visitor opens
+    ``/classifier`` directly, Streamlit runs ``pages/classifier.py`` alone (sidebar of file names, no
+    logo) and keeps doing so for every later direct link. Every page imports this module first: if
+    discovery is still on, it is switched off and the run restarts through ``app.py``, which
+    resolves the same URL to the same page (Streamlit 1.67, pinned; tested in a fresh browser).
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+_stop_pages_discovery()
 KIND_FR = {"text": "texte", "image": "image", "fusion": "fusion"}
 MODEL_BLURB = {
-    "text-tfidf": "TF-IDF mots + caractères du titre et de la description, régression logistique calibrée",
+    "text-tfidf": "TF-IDF mots + caractères du titre et de la description, SVM linéaire (LinearSVC) ; probabilités : softmax des scores à température ajustée",
     "text-bilstm": "réseau BiLSTM (Keras) sur les mots du titre et de la description",
     "text-embed": "vecteurs de mots distillés de multilingual-e5-small (ou e5 lui-même) + tête linéaire",
     "image-effnet": "EfficientNet-Lite0 pré-entraîné ImageNet + tête entraînée sur les photos",
@@ -101,13 +120,31 @@ def page_setup(title: str, icon: str = "") -> None:
         st.title(f"{icon} {title}".strip())
 
 
-def fr_int(n: int | float) -> str:
-    """12 345 with a narrow no-break space, the French way."""
-    return f"{int(n):,}".replace(",", "\u202f")
+def fr_int(n: int | float | None) -> str:
+    """12 345 with a narrow no-break space, the French way (:func:`eshoppye.fmt.integer`)."""
+    return fmt.integer(n)
 
 
 def fr_pct(x: float | None, digits: int = 1) -> str:
-    return "–" if x is None else f"{100 * x:.{digits}f}".replace(".", ",") + "\u202f%"
+    """42,9 % (decimal comma, narrow no-break space; ``n/a`` when missing)."""
+    return fmt.pct(x, digits)
+
+
+def pct_axis(fig, axis: str = "xaxis", top: float = 1.0) -> None:
+    """Ticks of a share axis written the French way (``20 %``, narrow space) instead of d3's ``20%``."""
+    top = max(float(top), 1e-9)
+    step = next(s for s in (0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0) if top / s <= 6)
+    vals = [i * step for i in range(int(top / step) + 2)]
+    fig.update_layout({axis: dict(tickvals=vals, ticktext=[fmt.pct(v, 0 if step >= 0.01 else 1) for v in vals])})
+
+
+def chart(fig, key: str | None = None, **kwargs) -> None:
+    """``st.plotly_chart`` the French way: decimal comma in axes and hovers, no toolbar over the title
+    (drag to zoom and double-click to reset still work), full width."""
+    fig.update_layout(separators=fmt.PLOTLY_SEPARATORS)
+    kwargs.setdefault("width", "stretch")
+    kwargs.setdefault("config", {"displayModeBar": False, "locale": "fr"})
+    st.plotly_chart(fig, key=key, **kwargs)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -168,19 +205,56 @@ def get_aggregates(dataset) -> dict[str, Any]:
 # models
 # ------------------------------------------------------------------------------------------------
 
+def _start_loading(key: str) -> dict[str, Any]:
+    """Start loading the app's models in a background thread (once per server and key).
+
+    The loading no longer runs inside a page's script: a click or a rerun while it runs does not
+    interrupt and restart it; the page only waits for it, with a progress bar."""
+    slot = _slot("models", key)
+    with slot["lock"]:
+        thread = slot.get("thread")
+        if slot["value"] is None and (thread is None or (not thread.is_alive() and slot.get("error"))):
+            slot.update(error=None, frac=0.0, msg="démarrage")
+
+            def work() -> None:
+                try:
+                    slot["value"] = app_state.load_app_models(lambda f, m: slot.update(frac=float(f), msg=str(m)))
+                except Exception as exc:  # noqa: BLE001 - reported by the page that waits
+                    slot["error"] = exc
+
+            slot["thread"] = threading.Thread(target=work, name="eshoppye-models", daemon=True)
+            slot["thread"].start()
+    return slot
+
+
 def get_models() -> app_state.LoadedModels:
     """The app's models, resolved through the registry and loaded once per server.
 
-    A progress bar is shown while they download or load for the first time.
-    """
+    A progress bar follows the background loading (download, then each model) the first time."""
     key = f"{app_state.models_dir()}|{app_state.metrics_path()}|{os.environ.get('ESHOPPYE_MANIFEST', '')}"
     shown = _STATE.get("loaded") is not None  # the sidebar already lists the loaded models
-    loaded = _once("models", key, app_state.load_app_models, "Préparation des modèles (une seule fois)")
+    slot = _start_loading(key)
+    if slot["value"] is None:
+        title = "Préparation des modèles (une seule fois)"
+        placeholder = st.empty()
+        bar = placeholder.progress(0.0, text=title)
+        t0 = time.monotonic()
+        while slot["thread"].is_alive():
+            bar.progress(min(max(slot.get("frac", 0.0), 0.0), 1.0),
+                         text=f"{title} : {slot.get('msg', '')} · {fmt.seconds(time.monotonic() - t0)}")
+            time.sleep(0.3)
+        placeholder.empty()
+    if slot["value"] is None:
+        exc = slot.get("error")
+        if isinstance(exc, Exception):
+            raise exc
+        raise RuntimeError("chargement des modèles interrompu")
+    loaded = slot["value"]
     _STATE["loaded"] = loaded
-    slot = st.session_state.get("_sidebar_models_slot")
-    if not shown and slot is not None:
+    side = st.session_state.get("_sidebar_models_slot")
+    if not shown and side is not None:
         try:
-            _render_models(slot)
+            _render_models(side)
         except Exception:  # noqa: BLE001 - a stale placeholder must not break the page
             pass
     return loaded

@@ -8,7 +8,7 @@ import streamlit as st
 
 from eshoppye import app_state
 from eshoppye.categories import CODES, NAMES, TRAIN_COUNT
-from pages._shared import MODEL_BLURB, fr_int, fr_pct, page_setup, read_metrics_safe
+from pages._shared import chart, MODEL_BLURB, fr_int, fr_pct, page_setup, read_metrics_safe
 
 page_setup("")
 st.html("""<div class='hero'><h2>Ranger automatiquement chaque produit dans la bonne catégorie</h2>
@@ -18,13 +18,20 @@ catalogue Rakuten France, explique sa décision et dit quels modèles ont parlé
 data = app_state.data_description()
 metrics, metrics_error = read_metrics_safe()
 best = max(metrics.get("models", {}).items(), key=lambda kv: kv[1].get("weighted_f1") or 0, default=None)
+synthetic_scores = bool(metrics.get("data", {}).get("synthetic"))
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Catégories", "27")
-c2.metric("Produits du challenge réel", fr_int(sum(TRAIN_COUNT.values())))
+c2.metric("Produits étiquetés du challenge (référence)", fr_int(sum(TRAIN_COUNT.values())),
+          help="Taille du vrai jeu d'entraînement Rakuten ; il n'est pas dans le dépôt.")
 c3.metric("Modèles évalués", str(len(metrics.get("models", {}))))
-c4.metric("Meilleur F1 pondéré", fr_pct(best[1].get("weighted_f1")) if best else "–",
-          help=f"{best[0]}, sur {'le catalogue d’exemple' if metrics.get('data', {}).get('synthetic') else 'les données évaluées'}"
+c4.metric("Meilleur F1 pondéré" + (" (catalogue d'exemple)" if synthetic_scores else ""),
+          fr_pct(best[1].get("weighted_f1")) if best else "–",
+          help=(f"{best[0]}, mesuré sur la partie test du catalogue d'exemple synthétique : ce n'est pas un score "
+                "sur les vraies données du challenge." if synthetic_scores else f"{best[0]}, sur les données évaluées")
           if best else "Aucune métrique : lancez eshoppye train")
+if best and synthetic_scores:
+    st.caption("⚠️ Ce F1 est mesuré sur des produits **synthétiques** : il valide la chaîne de traitement et "
+               "ne prédit pas le score sur le vrai catalogue Rakuten.")
 
 st.header("Le problème")
 st.markdown("""
@@ -32,7 +39,7 @@ Rakuten France reçoit chaque jour des milliers de nouveaux produits de ses vend
 avec un **titre** (`designation`, en français), parfois une **description** en HTML et une
 **photo** ; il doit être rangé dans l'une des **27 catégories** (`prdtypecode`) du catalogue pour
 être trouvé par les acheteurs. Le challenge *Rakuten France Multimodal Product Data Classification*
-(challengedata.ens.fr n° 35) fournit 84 916 produits étiquetés ; la métrique officielle est le
+([challengedata.ens.fr n° 35](https://challengedata.ens.fr/challenges/35)) fournit 84 916 produits étiquetés ; la métrique officielle est le
 **F1 pondéré** par la taille des catégories.
 
 Les difficultés : des classes très déséquilibrées (10 209 produits « piscine et spa » contre 764
@@ -52,7 +59,7 @@ with left:
                  labels={"y": "", "produits (données réelles)": "produits"})
     fig.update_layout(height=720, margin=dict(l=10, r=10, t=30, b=10), coloraxis_showscale=False,
                       title="Répartition dans les données réelles du challenge")
-    st.plotly_chart(fig, width="stretch")
+    chart(fig)
 with right:
     st.dataframe(cats.sort_values("code"), hide_index=True, height=720, width="stretch",
                  column_config={"code": st.column_config.NumberColumn(format="%d")})
@@ -77,7 +84,9 @@ st.header("Les données de cette démonstration")
 if data["synthetic"]:
     st.info("**Catalogue d'exemple synthétique.** L'application tourne sur `data/sample/` : des produits "
             "**fictifs**, générés pour la démonstration, au format exact des fichiers du challenge "
-            "(mêmes colonnes, HTML dans les descriptions, images 500 × 500). Les scores affichés "
+            "(mêmes colonnes, HTML dans les descriptions, images carrées de 256 × 256 px, souvent un simple "
+            "pictogramme du type de produit plutôt qu'une photo ; les vraies photos du challenge font 500 × 500). "
+            "Les scores affichés "
             "mesurent donc la chaîne de traitement, pas la difficulté du vrai catalogue.", icon="🧪")
 else:
     st.success(f"**Données réelles du challenge** lues dans `{data['shown']}`.", icon="✅")

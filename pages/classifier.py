@@ -9,10 +9,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from eshoppye import app_views
+from eshoppye import app_views, explore, fmt
 from eshoppye.categories import label, name_of
 from eshoppye.errors import EshoppyeError
-from pages._shared import (KIND_FR, fr_int, fr_pct, get_dataset, get_models, md_escape,
+from pages._shared import (chart, KIND_FR, fr_int, fr_pct, get_dataset, get_models, md_escape,
                            page_setup)
 
 MAX_BATCH_ROWS = 5000
@@ -60,6 +60,26 @@ def cached_samples(fingerprint: str, _dataset) -> tuple[pd.DataFrame, dict]:
     return samples, labels
 
 
+def reopen_from_link(samples: pd.DataFrame | None) -> None:
+    """A shared link (``?titre=…&description=…&exemple=<productid>``) fills the form and classifies it,
+    once per visit."""
+    qp = st.query_params
+    if "titre" not in qp and "exemple" not in qp or st.session_state.get("_link_done"):
+        return
+    st.session_state["_link_done"] = True
+    st.session_state["clf_title"] = str(qp.get("titre", ""))[:2000]
+    st.session_state["clf_desc"] = str(qp.get("description", ""))[:20000]
+    ex = str(qp.get("exemple", ""))
+    if ex.isdigit() and samples is not None:
+        hit = samples.index[samples["productid"].astype("int64") == int(ex)]
+        if len(hit):
+            st.session_state["clf_sample"] = hit[0]
+            st.session_state["clf_img_src"] = IMG_SAMPLE if samples.loc[hit[0], "image_path"] else IMG_NONE
+            if not st.session_state["clf_title"]:
+                st.session_state["clf_title"] = str(samples.loc[hit[0], "designation"])
+    st.session_state["_clf_autorun"] = True
+
+
 def use_sample() -> None:
     """Callback of the sample picker: copy the product into the form."""
     row = st.session_state.get("clf_sample")
@@ -71,18 +91,6 @@ def use_sample() -> None:
     st.session_state["clf_desc"] = str(prod["description"])
     st.session_state["clf_img_src"] = IMG_SAMPLE if prod["image_path"] else IMG_NONE
     st.session_state.pop("clf_result", None)
-
-
-def proba_chart(top: list[tuple[int, float]], highlight: int | None, height: int = 210) -> go.Figure:
-    top = list(reversed(top))
-    fig = go.Figure(go.Bar(
-        x=[p for _, p in top], y=[label(c) for c, _ in top], orientation="h",
-        marker_color=["#bf0000" if c == highlight else "#c9ccd3" for c, _ in top],
-        text=[fr_pct(p, 0) for _, p in top], textposition="auto",
-        hovertemplate="%{y}<br>probabilité %{x:.1%}<extra></extra>"))
-    fig.update_layout(height=height, margin=dict(l=5, r=5, t=5, b=5), xaxis=dict(range=[0, 1], tickformat=".0%"),
-                      yaxis=dict(automargin=True), showlegend=False)
-    return fig
 
 
 tab_one, tab_batch = st.tabs(["Un produit", "Plusieurs produits (CSV)"])
@@ -101,6 +109,7 @@ with tab_one:
         if dataset is not None:
             samples, sample_labels = cached_samples(dataset.fingerprint, dataset)
             st.session_state["_samples"] = samples
+            reopen_from_link(samples)
             st.selectbox(
                 "Partir d'un produit d'exemple (partie test, jamais vue à l'entraînement)",
                 [None, *samples.index], key="clf_sample", on_change=use_sample,
@@ -133,6 +142,9 @@ with tab_one:
                         image_bytes, image_name = fh.read(), str(path).rsplit("/", 1)[-1]
                 except OSError as exc:
                     image_error = f"{path} : lecture impossible ({exc.strerror})"
+                if dataset is not None and int(samples.loc[row, "imageid"]) in explore.symbol_images(dataset.data_dir):
+                    st.info("🔣 Cette image est un **symbole** du type de produit (un pictogramme), pas une photo "
+                            "de l'objet : le modèle image ne voit que ce symbole.")
             else:
                 st.caption("Choisissez d'abord un produit d'exemple (à gauche) qui a une photo.")
         if image_bytes is not None:
@@ -154,16 +166,54 @@ with status_box:
     for p in loaded.problems:
         st.warning(f"Modèle non chargé : {p}")
 
+def top5_html(top: list[tuple[int, float]], highlight: int | None) -> str:
+    """A model's top 5 as HTML rows (label never cut, French percentages; our own text only)."""
+    rows = []
+    for code, p in top:
+        hit = " hit" if code == highlight else ""
+        rows.append(f"<div class='row{hit}'><span class='lbl'>{html.escape(label(code))}</span>"
+                    f"<span class='bar'><span style='width:{100 * max(min(p, 1.0), 0.0):.1f}%'></span></span>"
+                    f"<span class='p'>{html.escape(fr_pct(p, 0))}</span></div>")
+    return "<div class='top5'>" + "".join(rows) + "</div>"
+
+
+def share_link(saved: dict) -> str | None:
+    """A link that reopens this result (title, description, sample photo) in the query string."""
+    from urllib.parse import urlencode
+
+    params = {"titre": saved["title"][:300]}
+    if saved.get("desc"):
+        params["description"] = saved["desc"][:500]
+    if saved.get("sample_id"):
+        params["exemple"] = str(saved["sample_id"])
+    try:
+        base = str(st.context.url or "").split("?")[0]
+    except Exception:  # noqa: BLE001
+        base = ""
+    return f"{base}?{urlencode(params)}" if base else None
+
+
 with tab_one:
-    if go_clicked:
+    current_sig = app_views.input_signature(title, desc, image_bytes)
+    if go_clicked or st.session_state.pop("_clf_autorun", False):
         from eshoppye.app_state import classify
 
         try:
             with st.spinner("Classification…"):
                 result = classify(loaded.models, title, desc, image_bytes)
-            st.session_state["clf_result"] = {"result": result, "title": title, "desc": desc,
-                                              "image_name": image_name if image_bytes else "",
-                                              "image": image_bytes or None}
+            sample_id = None
+            if st.session_state.get("clf_img_src") == IMG_SAMPLE and image_bytes is not None:
+                samples = st.session_state.get("_samples")
+                row = st.session_state.get("clf_sample")
+                if samples is not None and row in samples.index:
+                    sample_id = int(samples.loc[row, "productid"])
+            st.session_state["clf_result"] = {
+                "result": result, "title": title, "desc": desc, "sig": current_sig, "sample_id": sample_id,
+                "image_name": image_name if image_bytes else "", "image": image_bytes or None,
+                "words": app_views.why_words(loaded.models, title, desc, result.code)}
+            st.session_state["_link_done"] = True  # the address now names this product: not a link to reopen
+            st.query_params.from_dict({k: v for k, v in (("titre", title[:300]), ("description", desc[:500]),
+                                                         ("exemple", str(sample_id or ""))) if v})
         except EshoppyeError as exc:
             st.session_state.pop("clf_result", None)
             msg = str(exc)
@@ -178,17 +228,35 @@ with tab_one:
     saved = st.session_state.get("clf_result")
     if saved:
         r = saved["result"]
+        stale = saved.get("sig") != current_sig
         st.divider()
-        used = [k for k, v in (("texte", r.inputs.get("text")), ("image", r.inputs.get("image"))) if v]
+        if stale:
+            st.warning("Les entrées ont changé depuis ce résultat : il ne correspond plus au produit saisi. "
+                       "Cliquez sur « Classer ce produit » pour le mettre à jour.", icon="⏳")
+        used = [k for k, v in (("texte", r.inputs.get("text")), ("photo", r.inputs.get("image"))) if v]
         chips = " ".join(f"<span class='chip chip-ok'>{k} ✓</span>" for k in used) + " " + " ".join(
-            f"<span class='chip chip-off'>{k}</span>" for k in ("texte", "image") if k not in used)
+            f"<span class='chip chip-off'>{k}</span>" for k in ("texte", "photo") if k not in used)
         if r.code is not None:
-            st.html(f"""<div class='decision' data-testid='decision'>
+            uncertain = (r.confidence or 0.0) < app_views.UNCERTAIN_BELOW
+            classes = "decision" + (" uncertain" if uncertain else "") + (" stale" if stale else "")
+            head = "Incertain : catégorie la plus probable" if uncertain else "Catégorie proposée"
+            others = ""
+            if uncertain:
+                top3 = r.per_model.get(r.decided_by, [])[:3]
+                others = ("<div class='sub'>Les modèles hésitent ; les 3 catégories les plus probables : "
+                          + " · ".join(f"{html.escape(label(c))} ({html.escape(fr_pct(p, 0))})" for c, p in top3)
+                          + ". Vérifiez avant de ranger le produit.</div>")
+            st.html(f"""<div class='{classes}' data-testid='decision'>
 <span class='conf'>{html.escape(fr_pct(r.confidence, 0))}</span>
-<div class='sub'>Catégorie proposée</div>
-<div class='big' id='decision-label'>{html.escape(label(r.code))}</div>
-<div class='sub'>décidée par <b>{html.escape(r.decided_by)}</b> · entrées utilisées : {chips}
-· {r.total_seconds * 1000:.0f} ms au total</div></div>""")
+<div class='sub'>{head}</div>
+<div class='big' id='decision-label'>{html.escape(label(r.code))}</div>{others}
+<div class='sub'>Décision prise {html.escape(app_views.decider_sentence(r.decided_by))} · entrées utilisées : {chips}
+· {html.escape(fmt.seconds(r.total_seconds))} au total</div></div>""")
+            link = share_link(saved)
+            if link:
+                with st.popover("🔗 Lien à partager"):
+                    st.caption("Ce lien rouvre ce produit et relance sa classification :")
+                    st.code(link, language=None, wrap_lines=True)
         else:
             st.warning("Aucun modèle n'a pu se prononcer sur ce produit.")
 
@@ -197,51 +265,72 @@ with tab_one:
         feedback_control(saved, loaded.models)
 
         st.subheader("Ce que dit chaque modèle")
-        order = sorted(r.per_model, key=lambda n: ({"text": 0, "image": 1, "fusion": 2}.get(
+        rank = {"text": 0, "image": 1, "fusion": 2}
+        names = sorted(set(r.per_model) | set(r.silent), key=lambda n: (rank.get(
             loaded.models[n].kind if n in loaded.models else "", 3), n))
-        cols = st.columns(min(3, max(len(order), 1)))
-        for i, name in enumerate(order):
+        cols = st.columns(min(3, max(len(names), 1)))
+        for i, name in enumerate(names):
             kind = loaded.models[name].kind if name in loaded.models else ""
             with cols[i % len(cols)].container(border=True):
                 star = " ⭐ décision" if name == r.decided_by else ""
                 st.markdown(f"**{name}** · {KIND_FR.get(kind, kind)}{star}")
-                st.plotly_chart(proba_chart(r.per_model[name], r.code), width="stretch", key=f"pm_{name}",
-                                config={"displayModeBar": False})
-                st.caption(f"{r.seconds.get(name, 0) * 1000:.0f} ms")
-        if r.silent:
-            st.caption("Muets faute d'entrée : " + ", ".join(
-                f"{n} ({'pas de photo' if loaded.models[n].kind == 'image' else 'pas de texte'})"
-                if n in loaded.models else n for n in r.silent))
+                if name in r.per_model:
+                    st.html(top5_html(r.per_model[name], r.code))
+                    st.caption(fmt.seconds(r.seconds.get(name)))
+                else:
+                    st.html(f"<div class='na'>n/a</div>")
+                    st.caption(f"Pas d'avis : {app_views.silent_reason(kind, r.inputs)}.")
 
         st.subheader("Pourquoi")
         w_col, f_col = st.columns(2)
+        words = saved.get("words") or []
         with w_col:
-            if r.words:
-                words = list(reversed(r.words))
-                fig = go.Figure(go.Bar(x=[v for _, v in words], y=[w for w, _ in words], orientation="h",
-                                       marker_color=["#bf0000" if v > 0 else "#7f8c9a" for _, v in words],
-                                       hovertemplate="%{y}<br>contribution %{x:.3f}<extra></extra>"))
-                top_model = r.per_model.get("text-tfidf", [(None, 0)])[0][0]
-                fig.update_layout(height=300, margin=dict(l=5, r=5, t=40, b=5),
-                                  title=f"Mots qui ont poussé text-tfidf vers {name_of(top_model) if top_model else '?'}")
-                st.plotly_chart(fig, width="stretch", key="why_words", config={"displayModeBar": False})
+            if words and r.code is not None:
+                wl = list(reversed(words))
+                fig = go.Figure(go.Bar(x=[v for _, v in wl], y=[w for w, _ in wl], orientation="h",
+                                       marker_color="#bf0000", text=[fmt.num(v, 2) for _, v in wl],
+                                       textposition="none",
+                                       hovertemplate="%{y}<br>contribution %{text}<extra></extra>"))
+                fig.update_layout(height=300, margin=dict(l=5, r=5, t=40, b=5), yaxis_type="category",
+                                  title=f"Mots qui désignent « {name_of(r.code)} »")
+                chart(fig, key="why_words")
+                st.caption("Les mots du produit qui comptent le plus pour la catégorie décidée, "
+                           "selon le modèle texte (mots-clés).")
             else:
-                st.caption("Pas d'explication par mots (text-tfidf absent ou pas de texte).")
+                st.caption("Pas d'explication par mots (pas de texte, ou aucun mot ne désigne cette catégorie).")
         with f_col:
             if r.fusion_shares:
                 shares = r.fusion_shares
                 fig = go.Figure(go.Pie(labels=list(shares), values=[max(v, 0) for v in shares.values()], hole=0.5,
                                        marker_colors=["#bf0000", "#8a1538", "#1f77b4", "#c9ccd3"]))
                 fig.update_layout(height=300, margin=dict(l=5, r=5, t=40, b=5),
-                                  title=f"Part de chaque modèle dans la fusion ({FUSION_INPUTS.get(r.fusion_inputs, r.fusion_inputs)})")
-                st.plotly_chart(fig, width="stretch", key="why_fusion", config={"displayModeBar": False})
+                                  title=f"Poids de chaque modèle dans la combinaison ({FUSION_INPUTS.get(r.fusion_inputs, r.fusion_inputs)})")
+                chart(fig, key="why_fusion")
             elif "fusion-late" in loaded.models:
-                st.caption("La fusion n'a pas pu se prononcer sur ce produit.")
+                st.caption("La combinaison des modèles n'a pas pu se prononcer sur ce produit.")
             else:
-                st.caption("Pas de modèle de fusion chargé : la décision vient d'un modèle seul.")
+                st.caption("Pas de combinaison de modèles chargée : la décision vient d'un modèle seul.")
+
+        img_model = next((m for n, m in loaded.models.items() if m.kind == "image" and n in r.per_model), None)
+        if img_model is not None and saved.get("image") and r.code is not None:
+            with st.expander("Ce que regarde le modèle image (carte d'occlusion)"):
+                st.caption("Chaque case de la photo est masquée tour à tour ; en rouge, les zones dont l'absence fait "
+                           f"le plus baisser la probabilité de « {name_of(r.code)} » pour le modèle image.")
+                if st.button("Calculer la carte (quelques secondes)", key="occ_go"):
+                    from eshoppye import explain
+
+                    try:
+                        with st.spinner("Le modèle image regarde la photo case par case…"):
+                            heat = explain.occlusion_map(img_model, saved["image"], r.code)
+                        st.session_state["occ"] = (saved.get("sig"), explain.overlay(saved["image"], heat))
+                    except EshoppyeError as exc:
+                        st.error(f"Carte impossible : {exc}")
+                occ = st.session_state.get("occ")
+                if occ and occ[0] == saved.get("sig"):
+                    st.image(occ[1], width=320)
 
         with st.expander("Temps de calcul et texte lu par les modèles"):
-            times = pd.DataFrame({"modèle": list(r.seconds), "temps (ms)": [round(v * 1000, 1) for v in r.seconds.values()]})
+            times = pd.DataFrame({"modèle": list(r.seconds), "temps": [fmt.seconds(v) for v in r.seconds.values()]})
             st.dataframe(times, hide_index=True)
             from eshoppye.text import strip_html
 
@@ -267,7 +356,6 @@ with tab_batch:
     up_csv = st.file_uploader("Fichier CSV de produits", key="batch_upload")
     if up_csv is not None:
         from eshoppye.config import default_data_dir
-        from eshoppye.app_state import classify_table
         from eshoppye.predict import read_products
 
         try:
@@ -290,8 +378,15 @@ with tab_batch:
                         table.frame.at[i, "image_path"] = ""
             images_dir = default_data_dir() / "images"
             try:
-                with st.spinner(f"Classification de {fr_int(len(table.frame))} produit(s)…"):
-                    out = classify_table(loaded.models, table, images_dir if images_dir.is_dir() else None)
+                bar = st.progress(0.0, text=f"Classification de {fr_int(len(table.frame))} produit(s)…")
+
+                def on_batch(done: int, total: int, left: float | None) -> None:
+                    rest = f" · reste environ {fmt.seconds(left)}" if left else ""
+                    bar.progress(done / max(total, 1), text=f"{fr_int(done)} / {fr_int(total)} produits classés{rest}")
+
+                out = app_views.predict_in_batches(loaded.models, table, images_dir if images_dir.is_dir() else None,
+                                                   on_batch)
+                bar.empty()
             except EshoppyeError as exc:
                 st.error(f"Classification impossible : {exc}")
                 out = None
@@ -309,6 +404,9 @@ with tab_batch:
                 m2.metric("Produits classés", fr_int(done))
                 m3.metric("Problèmes", fr_int(len(table.problems)))
                 st.dataframe(out.head(500), hide_index=True, width="stretch")
+                with st.expander("Que contiennent les colonnes ajoutées ?"):
+                    for col, meaning in app_views.BATCH_COLUMNS_FR.items():
+                        st.markdown(f"- `{col}` : {meaning}")
                 buf = io.StringIO()
                 from eshoppye.predict import escape_formulas
 

@@ -1,4 +1,7 @@
-"""Données: class distribution, text lengths, missing descriptions, telling words, images, gallery."""
+"""Données: class distribution, text lengths, missing descriptions, telling words, images, gallery.
+
+Only the open tab is drawn (lazy tabs), and each tab's own widgets rerun only that tab (fragments):
+a click on this page no longer redraws every chart and image."""
 
 from __future__ import annotations
 
@@ -8,10 +11,10 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from eshoppye import app_state, explore
+from eshoppye import app_state, explore, fmt
 from eshoppye.categories import CODES, TRAIN_COUNT, label
 from eshoppye.errors import EshoppyeError
-from pages._shared import code_span, fr_int, fr_pct, get_aggregates, get_dataset, md_escape, page_setup
+from pages._shared import chart, pct_axis, code_span, fr_int, fr_pct, get_aggregates, get_dataset, md_escape, page_setup
 
 page_setup("Données", "📊")
 info = app_state.data_description()
@@ -40,10 +43,10 @@ c3.metric("Sans description", fr_pct(mo["without_description"] / max(n, 1)))
 c4.metric("Avec image", fr_pct(agg["image_sizes"]["with_image"] / max(n, 1)))
 
 tab_classes, tab_text, tab_words, tab_images, tab_gallery = st.tabs(
-    ["Catégories", "Textes", "Mots caractéristiques", "Images", "Galerie"])
+    ["Catégories", "Textes", "Mots caractéristiques", "Images", "Galerie"], key="don_tab", on_change="rerun")
 
 # -- class distribution -------------------------------------------------------------------------
-with tab_classes:
+def classes_tab() -> None:
     dist = pd.DataFrame({"catégorie": [LABELS[c] for c in CODES],
                          "produits": [agg["classes"][str(c)] for c in CODES],
                          "réel": [TRAIN_COUNT[c] for c in CODES]})
@@ -53,19 +56,24 @@ with tab_classes:
     fig = go.Figure()
     fig.add_bar(y=dist["catégorie"], x=dist["part"], orientation="h", name="données utilisées",
                 marker_color="#bf0000", customdata=dist["produits"],
-                hovertemplate="%{y}<br>%{customdata} produits (%{x:.1%})<extra></extra>")
+                text=[fmt.pct(v) for v in dist["part"]], textposition="none",
+                hovertemplate="%{y}<br>%{customdata} produits (%{text})<extra></extra>")
     fig.add_bar(y=dist["catégorie"], x=dist["part réelle"], orientation="h", name="challenge réel",
                 marker_color="#c9ccd3", customdata=dist["réel"],
-                hovertemplate="%{y}<br>%{customdata} produits dans le challenge (%{x:.1%})<extra></extra>")
-    fig.update_layout(barmode="group", height=760, xaxis_tickformat=".0%", margin=dict(l=10, r=10, t=40, b=10),
-                      title="Part de chaque catégorie", legend=dict(orientation="h", y=1.04))
-    st.plotly_chart(fig, width="stretch")
+                text=[fmt.pct(v) for v in dist["part réelle"]], textposition="none",
+                hovertemplate="%{y}<br>%{customdata} produits dans le challenge (%{text})<extra></extra>")
+    fig.update_layout(barmode="group", height=760, margin=dict(l=10, r=10, t=80, b=10),
+                      title="Part de chaque catégorie", legend=dict(orientation="h", y=1.0, yanchor="bottom"),
+                      yaxis=dict(type="category", automargin=True))
+    pct_axis(fig, "xaxis", max(dist["part"].max(), dist["part réelle"].max()))
+    chart(fig)
     ratio = dist["produits"].max() / max(dist["produits"].min(), 1)
-    st.caption(f"Déséquilibre : la plus grande catégorie compte {f'{ratio:.1f}'.replace('.', ',')} fois plus de produits que la plus "
+    st.caption(f"Déséquilibre : la plus grande catégorie compte {fmt.num(ratio, 1)} fois plus de produits que la plus "
                "petite ; c'est pourquoi la métrique officielle est le F1 pondéré.")
 
 # -- text lengths and missing descriptions --------------------------------------------------------
-with tab_text:
+@st.fragment
+def text_tab() -> None:
     left, right = st.columns(2)
     with left:
         which = st.radio("Longueur de", ["titre (caractères)", "titre (mots)", "description (caractères)"],
@@ -79,9 +87,9 @@ with tab_text:
                                hovertemplate="≈ %{x:.0f}<br>%{y} produits<extra></extra>"))
         q = agg["lengths"]["overall"][key]
         fig.update_layout(height=360, margin=dict(l=10, r=10, t=40, b=10), bargap=0.05,
-                          title=f"Distribution ({which}) — médiane {q['median']:.0f}, 95 % sous {q['p95']:.0f}",
+                          title=f"Distribution ({which}) — médiane {fmt.num(q['median'])}, 95{fmt.NNBSP}% sous {fmt.num(q['p95'])}",
                           xaxis_title=which, yaxis_title="produits")
-        st.plotly_chart(fig, width="stretch")
+        chart(fig)
     with right:
         miss = pd.DataFrame({"catégorie": [LABELS[c] for c in CODES],
                              "sans description": [agg["missing"][str(c)]["without_description"] /
@@ -89,27 +97,31 @@ with tab_text:
         miss = miss.sort_values("sans description")
         fig = px.bar(miss, x="sans description", y="catégorie", orientation="h",
                      color_discrete_sequence=["#8a1538"])
-        fig.update_layout(height=420, margin=dict(l=10, r=10, t=40, b=10), xaxis_tickformat=".0%",
-                          title=f"Produits sans description ({fr_pct(mo['without_description'] / max(n, 1))} "
-                                f"au total ; {fr_int(mo['with_html'])} descriptions contiennent du HTML)",
+        fig.update_traces(text=[fmt.pct(v) for v in miss["sans description"]], textposition="none",
+                          hovertemplate="%{y}<br>%{text} sans description<extra></extra>")
+        pct_axis(fig, "xaxis", miss["sans description"].max())
+        fig.update_layout(height=420, margin=dict(l=10, r=10, t=40, b=10), yaxis_type="category",
+                          title=f"Sans description : {fr_pct(mo['without_description'] / max(n, 1))} au total",
                           yaxis_title="")
-        st.plotly_chart(fig, width="stretch")
+        chart(fig)
+        st.caption(f"{fr_int(mo['with_html'])} descriptions contiennent du HTML (retiré avant la classification).")
     per = agg["lengths"]["per_class"]
     fig = go.Figure()
     for c in CODES:
         s = per[str(c)][key]
         if s["max"] == 0 and key == "description_chars":
             continue
-        fig.add_trace(go.Box(name=LABELS[c], q1=[s["q1"]], median=[s["median"]], q3=[s["q3"]],
+        fig.add_trace(go.Box(name=LABELS[c], x=[LABELS[c]], q1=[s["q1"]], median=[s["median"]], q3=[s["q3"]],
                              lowerfence=[s["min"]], upperfence=[s["p95"]], mean=[s["mean"]],
                              marker_color="#bf0000", showlegend=False))
     fig.update_layout(height=460, margin=dict(l=10, r=10, t=40, b=10),
                       title=f"{which.capitalize()} par catégorie (boîte : quartiles ; moustaches : min – 95e centile)",
-                      xaxis_tickangle=-45)
-    st.plotly_chart(fig, width="stretch")
+                      xaxis_tickangle=-45, xaxis_type="category", yaxis_title=which)
+    chart(fig)
 
 # -- telling words ---------------------------------------------------------------------------------
-with tab_words:
+@st.fragment
+def words_tab() -> None:
     st.markdown("Les mots des titres les plus **spécifiques** de chaque catégorie : fréquents dans la "
                 "catégorie et rares ailleurs (score = P(mot | catégorie) × log(P(mot | catégorie) / P(mot))).")
     code = st.selectbox("Catégorie", CODES, format_func=lambda c: LABELS[c], key="words_code",
@@ -121,16 +133,16 @@ with tab_words:
         wdf = pd.DataFrame(words, columns=["mot", "score", "produits"]).iloc[::-1]
         fig = px.bar(wdf, x="score", y="mot", orientation="h", hover_data=["produits"],
                      color_discrete_sequence=["#bf0000"])
-        fig.update_layout(height=420, margin=dict(l=10, r=10, t=40, b=10), yaxis_title="",
+        fig.update_layout(height=420, margin=dict(l=10, r=10, t=40, b=10), yaxis_title="", yaxis_type="category",
                           title=f"Mots caractéristiques : {LABELS[code]}")
-        st.plotly_chart(fig, width="stretch")
+        chart(fig)
     with st.expander("Les 5 premiers mots de chaque catégorie"):
         table = pd.DataFrame({"catégorie": [LABELS[c] for c in CODES],
                               "mots": [", ".join(w for w, _, _ in agg["words"].get(str(c), [])[:5]) for c in CODES]})
         st.dataframe(table, hide_index=True, width="stretch")
 
 # -- images ------------------------------------------------------------------------------------------
-with tab_images:
+def images_tab() -> None:
     rows = agg["image_sizes"]["rows"]
     if not rows:
         st.info("Aucune image trouvée pour ces données.")
@@ -139,16 +151,21 @@ with tab_images:
         grouped = sizes.groupby(["largeur", "hauteur"]).size().reset_index(name="images")
         left, right = st.columns(2)
         with left:
-            fig = px.scatter(grouped, x="largeur", y="hauteur", size="images", size_max=40,
-                             color_discrete_sequence=["#bf0000"], hover_data=["images"])
-            fig.update_layout(height=380, margin=dict(l=10, r=10, t=40, b=10),
-                              title=f"Dimensions des images (échantillon de {fr_int(len(sizes))})")
-            st.plotly_chart(fig, width="stretch")
+            if len(grouped) == 1:  # one size only: a sentence says more than a single bubble
+                w, h = int(grouped["largeur"].iloc[0]), int(grouped["hauteur"].iloc[0])
+                st.metric(f"Dimensions des images (échantillon de {fr_int(len(sizes))})", f"{w} × {h} px")
+                st.caption("Toutes les images de l'échantillon ont la même taille.")
+            else:
+                fig = px.scatter(grouped, x="largeur", y="hauteur", size="images", size_max=40,
+                                 color_discrete_sequence=["#bf0000"], hover_data=["images"])
+                fig.update_layout(height=380, margin=dict(l=10, r=10, t=40, b=10),
+                                  title=f"Dimensions des images (échantillon de {fr_int(len(sizes))})")
+                chart(fig)
         with right:
             fig = px.histogram(sizes, x=sizes["octets"] / 1024, nbins=40, color_discrete_sequence=["#8a1538"])
             fig.update_layout(height=380, margin=dict(l=10, r=10, t=40, b=10), xaxis_title="taille du fichier (Kio)",
                               yaxis_title="images", title="Poids des fichiers")
-            st.plotly_chart(fig, width="stretch")
+            chart(fig)
         wo = agg["image_sizes"]["without_image"]
         if wo:
             st.warning(f"{fr_int(wo)} produit(s) sans image trouvée : ils sont classés sur le texte seul.")
@@ -165,7 +182,13 @@ with tab_images:
                 st.caption(f"{LABELS[c]} : pas d'image")
 
 # -- gallery -----------------------------------------------------------------------------------------
-with tab_gallery:
+@st.cache_data(show_spinner=False, max_entries=256)
+def _thumb(path: str):
+    return explore.thumbnail(path)
+
+
+@st.fragment
+def gallery_tab() -> None:
     f1, f2 = st.columns([1, 2])
     options = [None, *CODES]
     g_code = f1.selectbox("Catégorie", options, key="gal_code",
@@ -180,12 +203,18 @@ with tab_gallery:
         page = st.pagination(pages, key=f"gal_page_{g_code}_{query}") if pages > 1 else 1
         hits, total, pages = explore.gallery_page(frame, index, g_code, query, page, per_page)
         st.caption(f"{fr_int(total)} produit(s) · page {page} / {pages}")
+        symbols = explore.symbol_images(dataset.data_dir)
+        if symbols:
+            st.caption(f"🔣 Catalogue d'exemple : une image marquée « {explore.SYMBOL_NOTE} » montre un "
+                       "pictogramme du type de produit, pas l'objet photographié.")
         cols = st.columns(4)
         for i, (_, row) in enumerate(hits.iterrows()):
-            with cols[i % 4].container(border=True, height=370):
-                thumb = explore.thumbnail(row.get("image_path", ""))
+            with cols[i % 4].container(border=True):
+                thumb = _thumb(str(row.get("image_path", "") or ""))
                 if thumb is not None:
                     st.image(thumb, width="stretch")
+                    if int(row.get("imageid", -1)) in symbols:
+                        st.caption(f"🔣 {explore.SYMBOL_NOTE}")
                 else:
                     st.caption("🖼️ image absente ou illisible")
                 st.markdown(f"**{md_escape(row['designation'], 90)}**")
@@ -194,3 +223,10 @@ with tab_gallery:
                 desc = strip_html(row["description"])
                 if desc:
                     st.caption(md_escape(desc, 140))
+
+
+for tab, draw in ((tab_classes, classes_tab), (tab_text, text_tab), (tab_words, words_tab),
+                  (tab_images, images_tab), (tab_gallery, gallery_tab)):
+    if tab.open:
+        with tab:
+            draw()

@@ -9,11 +9,11 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from eshoppye import app_state, app_views, explore
+from eshoppye import app_state, app_views, explore, fmt
 from eshoppye.categories import CODES, label
 from eshoppye.errors import EshoppyeError
-from pages._shared import (code_span, MODEL_BLURB, ORIGINAL_BLURB, fr_int, get_dataset, get_models, md_escape,
-                           page_setup, read_metrics_safe, shipped_models)
+from pages._shared import (chart, code_span, MODEL_BLURB, ORIGINAL_BLURB, fr_int, get_dataset, get_models,
+                           md_escape, page_setup, read_metrics_safe, shipped_models)
 
 page_setup("Modèles", "🧠")
 metrics, error = read_metrics_safe()
@@ -44,21 +44,30 @@ measured_only = [n for n in table["modèle"] if n in ORIGINAL_BLURB and shipped 
 if len(measured_only) < len(table):
     table = table[~table["modèle"].isin(measured_only)].reset_index(drop=True)
 st.subheader("Vue d'ensemble")
+# the quality columns first; costs (size, latency, training time) in a second table so that
+# neither is wider than the page
+shown = table.assign(**{"taille": [fmt.megabytes(v) for v in table["taille (Mo)"]]})
 st.dataframe(
-    table, hide_index=True, width="stretch",
+    shown[["modèle", "type", "F1 pondéré", "F1 macro", "exactitude", "couverture"]], hide_index=True, width="stretch",
     column_config={
-        "F1 pondéré": st.column_config.ProgressColumn(format="%.3f", min_value=0.0, max_value=1.0,
+        "F1 pondéré": st.column_config.ProgressColumn(format="localized", min_value=0.0, max_value=1.0,
                                                       help="métrique officielle du challenge"),
-        "F1 macro": st.column_config.NumberColumn(format="%.3f"),
-        "exactitude": st.column_config.NumberColumn(format="%.3f"),
+        "F1 macro": st.column_config.NumberColumn(format="localized"),
+        "exactitude": st.column_config.NumberColumn(format="localized"),
         "couverture": st.column_config.NumberColumn(format="percent",
                                                     help="part des produits pour lesquels le modèle a pu répondre"),
-        "taille (Mo)": st.column_config.NumberColumn(format="%.2f"),
-        "latence p50 (ms)": st.column_config.NumberColumn(format="%.1f", help="un produit à la fois"),
-        "latence p95 (ms)": st.column_config.NumberColumn(format="%.1f"),
-        "débit (produits/s)": st.column_config.NumberColumn(format="%.0f", help="par lot"),
-        "entraînement (s)": st.column_config.NumberColumn(format="%.0f"),
     })
+costs = pd.DataFrame({"modèle": table["modèle"], "version": table["version"], "taille": shown["taille"],
+                      "latence p50": [fmt.num(v, 1) + " ms" if v == v and v is not None else fmt.NA
+                                      for v in table["latence p50 (ms)"]],
+                      "latence p95": [fmt.num(v, 1) + " ms" if v == v and v is not None else fmt.NA
+                                      for v in table["latence p95 (ms)"]],
+                      "débit": [fmt.num(v) + " produits/s" if v == v and v is not None else fmt.NA
+                                for v in table["débit (produits/s)"]],
+                      "entraînement": [fmt.seconds(v) for v in table["entraînement (s)"]]})
+st.dataframe(costs, hide_index=True, width="stretch",
+             column_config={"latence p50": st.column_config.TextColumn(help="un produit à la fois"),
+                            "débit": st.column_config.TextColumn(help="par lot")})
 with st.expander("Principe de chaque modèle"):
     for name in table["modèle"]:
         st.markdown(f"- **{name}** : {MODEL_BLURB.get(name, '')}")
@@ -93,11 +102,11 @@ score_cols = ["F1 pondéré", "F1 macro", "exactitude"]
 long = table.melt(id_vars="modèle", value_vars=score_cols, var_name="mesure", value_name="score")
 c1, c2 = st.columns([3, 2])
 with c1:
-    fig = px.bar(long, x="modèle", y="score", color="mesure", barmode="group", text_auto=".3f",
+    fig = px.bar(long, x="modèle", y="score", color="mesure", barmode="group", text_auto=".2f",
                  color_discrete_sequence=["#bf0000", "#8a1538", "#c9ccd3"])
     fig.update_layout(height=400, margin=dict(l=10, r=10, t=40, b=10), yaxis_range=[0, 1.05],
                       title="Scores sur la partie test", legend=dict(orientation="h", y=1.08, title=""))
-    st.plotly_chart(fig, width="stretch")
+    chart(fig)
 with c2:
     sub = table.dropna(subset=["latence p50 (ms)"])
     if len(sub):
@@ -105,31 +114,37 @@ with c2:
                          size=sub["taille (Mo)"].fillna(0.01).clip(lower=0.01), size_max=45, log_x=True,
                          color="type", color_discrete_map={"texte": "#bf0000", "image": "#1f77b4", "fusion": "#8a1538"})
         fig.update_traces(textposition="top center")
+        lo, hi = float(sub["latence p50 (ms)"].min()), float(sub["latence p50 (ms)"].max())
+        ticks = [v for v in (0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
+                 if lo / 3 <= v <= hi * 3]
+        fig.update_xaxes(tickvals=ticks, ticktext=[fmt.num(v, 1 if v < 1 else 0) for v in ticks],
+                         title="latence d'un produit (ms, échelle log)")
         fig.update_layout(height=400, margin=dict(l=10, r=10, t=40, b=10),
                           title="Qualité, latence et taille (bulle)", legend=dict(orientation="h", y=-0.2))
-        st.plotly_chart(fig, width="stretch")
+        chart(fig)
 
 c3, c4 = st.columns(2)
 with c3:
-    fig = px.bar(table, x="modèle", y="taille (Mo)", text_auto=".2f", color_discrete_sequence=["#8a1538"])
+    fig = px.bar(table, x="modèle", y="taille (Mo)", text=shown["taille"], color_discrete_sequence=["#8a1538"])
     fig.update_layout(height=320, margin=dict(l=10, r=10, t=40, b=10), title="Taille sur disque (Mo)")
-    st.plotly_chart(fig, width="stretch")
+    chart(fig)
 with c4:
     fig = px.bar(table, x="modèle", y=["latence p50 (ms)", "latence p95 (ms)"], barmode="group",
                  color_discrete_sequence=["#bf0000", "#c9ccd3"])
     fig.update_layout(height=320, margin=dict(l=10, r=10, t=40, b=10), title="Latence d'un produit (ms)",
                       legend=dict(orientation="h", y=1.1, title=""), yaxis_title="ms")
-    st.plotly_chart(fig, width="stretch")
+    chart(fig)
 
 # -- per-class F1 -------------------------------------------------------------------------------------
 st.subheader("F1 par catégorie")
 pcf = app_views.per_class_f1(metrics).reindex(list(table["modèle"]))
 fig = px.imshow(pcf.to_numpy(dtype=float), x=list(pcf.columns), y=list(pcf.index), zmin=0, zmax=1,
                 color_continuous_scale="RdYlGn", aspect="auto", text_auto=".2f")
+fig.update_traces(textfont_size=10)
 fig.update_layout(height=140 + 45 * len(pcf), margin=dict(l=10, r=10, t=20, b=10), xaxis_tickangle=-45,
                   coloraxis_colorbar=dict(title="F1"))
 fig.update_traces(hovertemplate="%{y}<br>%{x}<br>F1 = %{z:.3f}<extra></extra>")
-st.plotly_chart(fig, width="stretch")
+chart(fig)
 
 # -- confusion matrix ---------------------------------------------------------------------------------
 st.subheader("Matrice de confusion")
@@ -152,7 +167,7 @@ else:
                       + (" (%{z:.1%})" if normalize else "") + "<extra></extra>"))
     fig.update_layout(height=760, margin=dict(l=10, r=10, t=20, b=10), xaxis_title="catégorie prédite",
                       yaxis_title="catégorie réelle", yaxis_autorange="reversed", xaxis_tickangle=-45)
-    st.plotly_chart(fig, width="stretch")
+    chart(fig)
     st.caption("Survolez une case pour le détail ; zoomez en sélectionnant une zone, double-cliquez pour revenir.")
 
     # -- most confused pairs ------------------------------------------------------------------------
@@ -201,4 +216,4 @@ else:
                                 st.image(thumb, width="stretch")
                             st.markdown(f"**{md_escape(row['designation'], 90)}**")
                             st.caption(f"réel : {label(pair['true'])}  \nprédit : {label(pair['pred'])} "
-                                       f"({row['confidence']:.0%})")
+                                       f"({fmt.pct(row['confidence'], 0)})")

@@ -120,13 +120,26 @@ def test_donnees_page_charts_words_images_gallery():
     at = _app("donnees")
     _ok(at)
     assert not _errors(at)
-    assert len(at.get("plotly_chart")) >= 6
     assert at.metric[0].label == "Produits"
-    assert any("Image moyenne" in s.value for s in at.subheader)
+    # only the open tab is drawn (lazy tabs): each tab in turn
+    charts = len(at.get("plotly_chart"))
+    for tab in ("Textes", "Mots caractéristiques", "Images", "Galerie"):
+        at.session_state["don_tab"] = tab
+        at.run()
+        _ok(at)
+        assert not _errors(at)
+        charts += len(at.get("plotly_chart"))
+        if tab == "Images":
+            assert any("Image moyenne" in s.value for s in at.subheader)
+    assert charts >= 5
     # telling words of another category
+    at.session_state["don_tab"] = "Mots caractéristiques"
+    at.run()
     at.selectbox(key="words_code").select_index(3).run()
     _ok(at)
     # gallery: search with no hit, then a category filter
+    at.session_state["don_tab"] = "Galerie"
+    at.run()
     at.text_input(key="gal_query").input("zzzqqqxxx").run()
     _ok(at)
     assert any("Aucun produit" in i.value for i in at.info)
@@ -153,6 +166,10 @@ def test_modeles_page_table_heatmaps_confusion():
     at.selectbox(key="cm_model").select(names[-1]).run()
     at.toggle(key="cm_norm").set_value(False).run()
     _ok(at)
+    # confused examples need the model's predictions on the whole test split: a text model keeps this
+    # test quick on a slow machine (an image model first extracts features of every test photo)
+    text_models = [n for n in names if n.startswith("text-")]
+    at.selectbox(key="cm_model").select(text_models[0] if text_models else names[0]).run()
     if "pair_go" in [b.key for b in at.button]:  # the model confuses some categories: show examples
         at.button(key="pair_go").click().run()
         _ok(at)
@@ -246,7 +263,73 @@ def test_classifier_sample_product_with_its_photo():
     _ok(at)
     assert not _errors(at)
     assert _decision(at) in _labels()
-    assert any("image ✓" in h.proto.body for h in at.get("html"))
+    assert any("photo ✓" in h.proto.body for h in at.get("html"))
+
+
+def _decision_html(at) -> str:
+    return next(h.proto.body for h in at.get("html") if "decision-label" in h.proto.body)
+
+
+def test_classifier_result_states_uncertain_stale_na_and_plain_words():
+    at = _app("classifier")
+    at.text_input(key="clf_title").input("truc").run()  # one vague word: the models hesitate
+    at.button(key="clf_go").click().run()
+    _ok(at)
+    r = at.session_state["clf_result"]["result"]
+    body = _decision_html(at)
+    if r.confidence < 0.5:
+        assert "Incertain" in body and "3 catégories les plus probables" in body
+    else:
+        assert "Incertain" not in body
+    assert "fusion-late" not in body and "décidée par" not in body  # no jargon
+    assert "\u202f%" in body  # French percentage
+    # an image model with no photo: n/a, never a 0 % bar, and the reason is the photo
+    assert any("n/a" in h.proto.body for h in at.get("html"))
+    assert any("Pas d'avis : pas de photo" in c.value for c in at.caption)
+    assert not any(c.value.startswith("Pas d'avis") and "pas de texte" in c.value for c in at.caption)
+    # the inputs change: the result is marked stale
+    at.text_input(key="clf_title").input("truc machin").run()
+    assert any("Les entrées ont changé" in w for w in _warnings(at))
+    assert "stale" in _decision_html(at)
+
+
+def test_classifier_why_explains_the_decided_category():
+    from eshoppye.categories import name_of
+
+    at = _app("classifier")
+    at.text_input(key="clf_title").input("Auto Plus N° 2790 Du 15/02/2008").run()
+    at.button(key="clf_go").click().run()
+    _ok(at)
+    saved = at.session_state["clf_result"]
+    figs = [c for c in at.get("plotly_chart") if "Mots qui désignent" in c.proto.spec]
+    if saved["words"]:
+        assert figs and name_of(saved["result"].code) in figs[0].proto.spec
+        assert '"type":"category"' in figs[0].proto.spec.replace(" ", "")  # numbers in titles stay labels
+
+
+def test_classifier_symbol_image_is_said_and_link_reopens_the_result():
+    from eshoppye import explore
+    from eshoppye.config import default_data_dir
+
+    at = _app("classifier")
+    samples = at.session_state["_samples"]
+    symbols = explore.symbol_images(default_data_dir())
+    sym = [i for i in samples.index if samples.loc[i, "image_path"] and int(samples.loc[i, "imageid"]) in symbols]
+    assert sym, "the sample catalogue has symbol images"
+    at.selectbox(key="clf_sample").set_value(sym[0]).run()
+    assert any("symbole" in i.value for i in at.info)
+    # a shared link: ?exemple=<productid> fills the form and classifies at once
+    from streamlit.testing.v1 import AppTest
+
+    at2 = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at2.query_params["exemple"] = str(int(samples.loc[sym[0], "productid"]))
+    at2.query_params["titre"] = str(samples.loc[sym[0], "designation"])
+    at2.run()
+    at2.switch_page("pages/classifier.py")
+    at2.run()
+    _ok(at2)
+    assert at2.text_input(key="clf_title").value == str(samples.loc[sym[0], "designation"])
+    assert _decision(at2) in _labels()
 
 
 def test_classifier_uploaded_photo():
@@ -278,7 +361,7 @@ def test_classifier_bad_image_is_refused_and_text_kept(name, content):
     at.button(key="clf_go").click().run()  # still classified, on the text alone
     _ok(at)
     assert _decision(at) in _labels()
-    assert any("chip-off'>image" in h.proto.body for h in at.get("html"))
+    assert any("chip-off'>photo" in h.proto.body for h in at.get("html"))
 
 
 def test_classifier_fifty_megapixel_image_is_refused():
@@ -406,3 +489,35 @@ def test_explore_helpers_on_a_tiny_frame():
     cm = np.eye(27, dtype=int)
     cm[0, 1] = 5
     assert app_views.confused_pairs(cm.tolist())[0]["count"] == 5
+
+
+def test_batch_progress_slices_give_the_same_table():
+    from eshoppye import app_views
+    from eshoppye.models.ensemble import load_models
+    from eshoppye.predict import ProductTable, predict_table, read_products
+
+    models = {n: m for n, m in load_models(Path(MODELS), only=["text-tfidf"]).items() if n == "text-tfidf"}
+    csv = "designation,description\n" + "\n".join(f"Produit {i} piscine bâche,desc {i}" for i in range(7)) + "\n,\n"
+    seen = []
+    a = app_views.predict_in_batches(models, read_products(csv.encode(), "p.csv"), None,
+                                     lambda d, t, left: seen.append((d, t)), batch=3)
+    b = predict_table(models, read_products(csv.encode(), "p.csv"))
+    pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), check_dtype=False)
+    assert seen == [(3, len(a)), (6, len(a)), (len(a), len(a))]
+
+
+def test_classifier_occlusion_map_of_the_photo():
+    at = _app("classifier")
+    at.text_input(key="clf_title").input("Bâche pour piscine ronde").run()
+    at.radio(key="clf_img_src").set_value("Téléverser une photo").run()
+    at.button(key="clf_go").click().run()  # text only first: no map offered without a photo
+    assert "occ_go" not in [b.key for b in at.button]
+    at.selectbox(key="clf_sample").select_index(1).run()
+    at.button(key="clf_go").click().run()
+    _ok(at)
+    if "occ_go" not in [b.key for b in at.button]:
+        pytest.skip("pas de modèle image chargé")
+    at.button(key="occ_go").click().run()
+    _ok(at)
+    assert not _errors(at)
+    assert at.session_state["occ"][1].size == (320, 320)

@@ -23,13 +23,13 @@ PACKAGE = ROOT / "eshoppye"
 LAYERS = [
     ("entry points", ["eshoppye.cli", "eshoppye.cli_models", "eshoppye.cli_reviews", "eshoppye.__main__"]),
     ("stages", ["eshoppye.train", "eshoppye.evaluate", "eshoppye.predict", "eshoppye.explore",
-                "eshoppye.app_state", "eshoppye.app_views", "eshoppye.batch"]),
+                "eshoppye.app_state", "eshoppye.app_views", "eshoppye.batch", "eshoppye.explain"]),
     ("registry", ["eshoppye.registry"]),
     ("storage", ["eshoppye.review"]),
     ("models", ["eshoppye.models"]),
     ("primitives", ["eshoppye.data", "eshoppye.extra", "eshoppye.devset", "eshoppye.prototypes", "eshoppye.text", "eshoppye.text_static", "eshoppye.image", "eshoppye.categories",
                     "eshoppye.keras_runtime"]),
-    ("foundation", ["eshoppye.config", "eshoppye.errors", "eshoppye"]),
+    ("foundation", ["eshoppye.config", "eshoppye.errors", "eshoppye.fmt", "eshoppye"]),
 ]
 
 

@@ -1,9 +1,11 @@
 """End-to-end test in a real browser (Debian chromium driven by Playwright).
 
-Starts ``streamlit run app.py`` on loopback, opens every page, classifies a sample product with an
-image upload, checks the category shown against the library's own answer, and saves screenshots
-under ``reports/screenshots/``. Also measures the time from ``streamlit run`` to the first page
-served and to the first prediction (written to ``reports/screenshots/timings.json``).
+Starts ``streamlit run app.py`` on loopback. The first visit is a direct link to ``/classifier``
+(Streamlit's ``pages/`` discovery must not take over the navigation), then every page is opened at
+1440x900 and at phone width 390x844, a sample product is classified with an image upload and the
+category shown is checked against the library's own answer. Screenshots and the timings (server
+start to first page and to first result, click to result on each page) go to ``build/screenshots/``
+(git-ignored: the test run never modifies tracked files); ``scripts/screenshots.py`` regenerates them.
 
 Skipped with a clear reason when chromium or the Python ``playwright`` package is missing
 (``make test`` installs both). ``playwright install`` is never run: the system chromium is used.
@@ -24,7 +26,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHOTS = ROOT / "reports" / "screenshots"
+SHOTS = Path(os.environ.get("ESHOPPYE_SCREENSHOTS") or ROOT / "build" / "screenshots")
+DESKTOP = {"width": 1440, "height": 900}
+PHONE = {"width": 390, "height": 844}
+TIMINGS: dict[str, float] = {}
 CHROMIUM = os.environ.get("ESHOPPYE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -164,30 +169,96 @@ def _nav(page, title: str) -> None:
     page.locator("[data-testid='stSidebarNav'] a", has_text=title).first.click()
 
 
+def _sidebar_links(page) -> list[str]:
+    return [t.strip() for t in page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()]
+
+
+def test_first_visit_by_direct_link_keeps_the_app_navigation(browser, server):
+    """Defect 1: on a fresh server, a direct link as the very first visit showed raw file names."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    ctx = browser.new_context(viewport=DESKTOP, locale="fr-FR")
+    page = ctx.new_page()
+    page.set_default_timeout(180_000)
+    page.goto(server["url"] + "/classifier")
+    page.get_by_label("Titre du produit (designation)").wait_for()
+    TIMINGS["server_start_to_first_page_s"] = round(time.monotonic() - server["t0"], 2)
+    _settle(page)
+    links = _sidebar_links(page)
+    raw = {p.stem.lstrip("_") for p in (ROOT / "pages").glob("*.py")} | {"app"}
+    assert {"Accueil", "Données", "Modèles", "Classifier"} <= {l.split("\n")[-1].strip() for l in links}, links
+    assert not any(l.split("\n")[-1].strip() in raw for l in links), links
+    assert page.get_by_text("Données utilisées").count() >= 1  # the app's own sidebar blocks
+    _shot(page, "00_direct_link_classifier.png")
+    # a second direct link, in a new tab, still goes through the app
+    other = ctx.new_page()
+    other.goto(server["url"] + "/donnees")
+    other.get_by_text("Part de chaque catégorie").first.wait_for(timeout=180_000)
+    _settle(other)
+    assert not any(l.split("\n")[-1].strip() in raw for l in _sidebar_links(other))
+    ctx.close()
+
+
+def _french_numbers(page) -> None:
+    """Defect 5: no English decimal point before a percent sign or in a score."""
+    import re
+
+    text = page.locator("[data-testid='stMain']").inner_text()
+    bad = re.findall(r"\b\d+\.\d+\s?%|\b0\.\d{2,3}\b", text)
+    assert not bad, bad[:5]
+
+
+def test_phone_width_pages_are_usable(browser, server):
+    """Defect 6: at 390 px the sidebar is closed on arrival and no page is wider than the screen."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    ctx = browser.new_context(viewport=PHONE, locale="fr-FR", is_mobile=True, has_touch=True)
+    page = ctx.new_page()
+    page.set_default_timeout(180_000)
+    for path, marker, shot in (("/accueil", "Ranger automatiquement chaque produit", "10_phone_accueil.png"),
+                               ("/donnees", "Part de chaque catégorie", "11_phone_donnees.png"),
+                               ("/modeles", "Vue d'ensemble", "12_phone_modeles.png"),
+                               ("/classifier", "Classer ce produit", "13_phone_classifier.png")):
+        page.goto(server["url"] + path)
+        page.get_by_text(marker).first.wait_for()
+        _settle(page)
+        _no_exception(page)
+        box = page.locator("[data-testid='stSidebar']").bounding_box()
+        assert box is None or box["x"] + box["width"] <= 5 or box["width"] < 50, f"{path}: sidebar open {box}"
+        width = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollWidth")
+        assert width <= PHONE["width"] + 2, f"{path}: page {width} px wide on a {PHONE['width']} px screen"
+        _french_numbers(page)
+        _shot(page, shot)
+    ctx.close()
+
+
 def test_browser_end_to_end(browser, expected, server, tmp_path):
     from eshoppye.categories import label
 
     SHOTS.mkdir(parents=True, exist_ok=True)
-    timings = {}
-    ctx = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="fr-FR")
+    timings = TIMINGS
+    ctx = browser.new_context(viewport=DESKTOP, locale="fr-FR")
     page = ctx.new_page()
     page.set_default_timeout(120_000)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
 
     # -- Accueil: first page served -----------------------------------------------------------
+    t = time.monotonic()
     page.goto(server["url"])
     page.get_by_text("Ranger automatiquement chaque produit").first.wait_for()
-    timings["first_page_s"] = round(time.monotonic() - server["t0"], 2)
+    timings["accueil_open_to_page_s"] = round(time.monotonic() - t, 2)
     _settle(page)
     _no_exception(page)
     page.get_by_text("Les 27 catégories").first.wait_for()
+    _french_numbers(page)
+    assert "500 × 500)" not in page.locator("[data-testid='stMain']").inner_text().split("vraies photos")[0]
     _shot(page, "01_accueil.png")
 
     # -- Classifier: a sample product with an image upload -------------------------------------
     row, result = expected
     _nav(page, "Classifier")
     page.get_by_label("Titre du produit (designation)").wait_for()
+    # the models load in the background (progress bar); the sidebar says when they are ready
+    page.locator("[data-testid='stSidebar']").get_by_text("Chargés en").first.wait_for(timeout=600_000)
     _settle(page)
     page.get_by_label("Titre du produit (designation)").fill(row["designation"])
     page.get_by_label("Titre du produit (designation)").press("Enter")
@@ -197,45 +268,75 @@ def test_browser_end_to_end(browser, expected, server, tmp_path):
     img = tmp_path / "produit.jpg"
     shutil.copy(row["image_path"], img)
     page.locator("[data-testid='stFileUploader'] input[type=file]").first.set_input_files(str(img))
-    page.get_by_text("produit.jpg").first.wait_for()
+    page.locator("[data-testid='stImageCaption'], [data-testid='stCaptionContainer']",
+                 has_text="produit.jpg").first.wait_for()  # our preview of the uploaded photo
     _settle(page)
     t_click = time.monotonic()
     page.get_by_role("button", name="Classer ce produit").click()
     decision = page.locator("#decision-label")
     decision.wait_for(timeout=180_000)
-    timings["first_prediction_s"] = round(time.monotonic() - server["t0"], 2)
-    timings["click_to_prediction_s"] = round(time.monotonic() - t_click, 2)
+    timings["server_start_to_first_result_s"] = round(time.monotonic() - server["t0"], 2)
+    timings["classifier_click_to_first_result_s"] = round(time.monotonic() - t_click, 2)
     _settle(page)
     shown = decision.inner_text().strip()
     assert shown == label(result.code), (shown, label(result.code))
     assert page.get_by_text("Ce que dit chaque modèle").count() >= 1
     _no_exception(page)
+    _french_numbers(page)
+    assert "décidée par" not in page.locator("[data-testid='stMain']").inner_text()
     _shot(page, "04_classifier.png")
     # the prediction again, now warm
     t = time.monotonic()
     page.get_by_role("button", name="Classer ce produit").click()
     _settle(page)
-    timings["warm_prediction_s"] = round(time.monotonic() - t, 2)
+    timings["classifier_click_to_result_warm_s"] = round(time.monotonic() - t, 2)
+    # inputs change: the result is marked stale (defect 4)
+    page.get_by_label("Titre du produit (designation)").fill(row["designation"] + " modifié")
+    page.get_by_label("Titre du produit (designation)").press("Enter")
+    _settle(page)
+    page.get_by_text("Les entrées ont changé").first.wait_for()
+    _shot(page, "04b_classifier_stale.png")
 
     # -- Données -------------------------------------------------------------------------------
+    t = time.monotonic()
     _nav(page, "Données")
     page.get_by_text("Part de chaque catégorie").first.wait_for(timeout=180_000)
     _settle(page)
+    timings["donnees_click_to_page_s"] = round(time.monotonic() - t, 2)
     _no_exception(page)
+    _french_numbers(page)
     _shot(page, "02_donnees.png")
+    t = time.monotonic()
+    page.get_by_role("tab", name="Textes").click()
+    page.get_by_text("par catégorie (boîte").first.wait_for()
+    _settle(page)
+    timings["donnees_click_to_tab_textes_s"] = round(time.monotonic() - t, 2)
+    # defect 2: the 27 boxes stand side by side, not on top of each other at 0
+    xs = page.evaluate("() => [...document.querySelectorAll('.boxlayer .trace')].map("
+                       "t => Math.round(t.getBoundingClientRect().x))")
+    assert len(set(xs)) >= 20, xs
+    _shot(page, "02a_donnees_textes.png")
     page.get_by_role("tab", name="Images").click()
     page.get_by_text("Image moyenne par catégorie").first.wait_for()
     _settle(page)
     _shot(page, "02b_donnees_images.png")
+    t = time.monotonic()
     page.get_by_role("tab", name="Galerie").click()
+    page.get_by_text("produit(s) · page 1").first.wait_for()
     _settle(page)
+    timings["donnees_click_to_gallery_s"] = round(time.monotonic() - t, 2)
+    assert page.get_by_text("symbole du type de produit").count() >= 1  # symbol images are said
     _shot(page, "02c_donnees_galerie.png")
 
     # -- Modèles -------------------------------------------------------------------------------
+    t = time.monotonic()
     _nav(page, "Modèles")
     page.get_by_text("Vue d'ensemble").first.wait_for()
     _settle(page)
+    timings["modeles_click_to_page_s"] = round(time.monotonic() - t, 2)
     _no_exception(page)
+    _french_numbers(page)
+    assert "0,00 Mo" not in page.locator("[data-testid='stMain']").inner_text()
     _shot(page, "03_modeles.png")
     group = page.get_by_text("Modèles d'origine").first  # the original families, as a group
     group.wait_for()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -64,9 +65,14 @@ def test_train_evaluate_predict_on_a_slice(tmp_path):
     again = json.loads((tmp_path / "m2.json").read_text())["models"]["text-tfidf"]
     assert again["weighted_f1"] == entry["weighted_f1"] and again["confusion"] == entry["confusion"]
 
-    r = run("evaluate", "--limit", "600", "--models", str(models), "--out", str(tmp_path / "ev.json"))
+    manifest = (models / "manifest.json").read_bytes()
+    r = run("evaluate", "--limit", "300", "--models", str(models), "--out", str(tmp_path / "ev.json"))
     assert r.returncode == 0, r.stderr[-2000:]
     assert "F1 pondéré" in r.stdout
+    assert (models / "manifest.json").read_bytes() == manifest  # other data: the manifest is kept
+    r = run("evaluate", "--limit", "300", "--models", str(models), "--out", str(tmp_path / "ev.json"),
+            "--update-manifest")
+    assert r.returncode == 0 and (models / "manifest.json").read_bytes() != manifest
 
     inp = tmp_path / "products.csv"
     inp.write_text(
@@ -83,6 +89,8 @@ def test_train_evaluate_predict_on_a_slice(tmp_path):
     assert list(pred.columns[:4]) == ["designation", "description", "productid", "imageid"]
     for col in ("prdtypecode", "category", "confidence", "prdtypecode_text-tfidf", "prdtypecode_text-embed"):
         assert col in pred.columns
+    per_model = [c for c in pred.columns if c.startswith("prdtypecode_")]
+    assert per_model == sorted(per_model)  # a stable column order
     assert pred.loc[0, "prdtypecode"] == 2583 and pred.loc[0, "category"] == "piscine et spa"
     assert pred.loc[1, "prdtypecode"] in CODES  # classified (a 600-row model may still hesitate)
     assert len(pred) == 4  # every input row comes out, in order
@@ -121,3 +129,24 @@ def test_original_family_without_out_leaves_only_metrics(tmp_path, capsys):
 
     if DEV_SET_PATH.is_file():  # scored on the hand-written development set as well
         assert entry["dev"]["views"]["titles"]["n_eval"] == len(load_devset()) and 0.0 <= entry["dev"]["weighted_f1"] <= 1.0
+
+
+def test_argparse_words_are_french_and_help_says_what_models_means():
+    r = run("predict")
+    assert r.returncode == 2
+    assert "utilisation" in r.stderr and "erreur" in r.stderr and "usage:" not in r.stderr
+    assert "error:" not in r.stderr and "arguments obligatoires" in r.stderr
+    h = run("--help").stdout
+    assert "NOMS de modèles pour train" in h and "DOSSIER" in h
+    assert "afficher cette aide" in h
+    assert "sans --models" in run("train", "--help").stdout
+
+
+def test_predict_outside_the_repository_finds_the_bundled_models(tmp_path):
+    inp = tmp_path / "p.csv"
+    inp.write_text("designation\nBâche pour piscine ronde 4 m\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "eshoppye", "predict", "--input", str(inp), "--output",
+                        str(tmp_path / "o.csv"), "--only", "text-tfidf"], capture_output=True, text=True,
+                       cwd=tmp_path, timeout=900, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "o.csv").is_file()

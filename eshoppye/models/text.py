@@ -128,14 +128,17 @@ class TfidfTextModel(Model):
         self._check_fitted()
         return softmax(self._decision(self._matrix(self._fields(X))), self.temperature_)
 
-    def explain(self, designation: str, description: str = "", k: int = 8) -> list[tuple[str, float]]:
-        """The ``k`` n-grams that pushed the predicted class most, with their contribution."""
+    def explain(self, designation: str, description: str = "", k: int = 8,
+                code: int | None = None) -> list[tuple[str, float]]:
+        """The ``k`` n-grams that pushed class ``code`` most (default: this model's own top class),
+        with their contribution."""
         import pandas as pd
 
         self._check_fitted()
         M = self._matrix(self._fields(pd.DataFrame({"designation": [designation],
                                                     "description": [description]})))
-        c = int(np.argmax(self._decision(M)[0]))
+        classes = [int(x) for x in self.classes_]
+        c = classes.index(int(code)) if code is not None and int(code) in classes else int(np.argmax(self._decision(M)[0]))
         row = M.getrow(0)
         contrib = row.data * self.coef_[c, row.indices]
         terms = self._term_names()
