@@ -300,20 +300,29 @@ def find_images(frame: pd.DataFrame, images_dir: Path | None, problems: list[str
 # -- classification --------------------------------------------------------------------------------
 
 def decide(models: dict, probas: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Decision per row: the first model in :data:`PREFERENCE` that could speak."""
+    """Decision per row: the first model in :data:`PREFERENCE` that could speak. A row no text
+    model could speak for (a photo alone) is decided by the image model first: a fusion model
+    fed the photo alone only rescales it and adds the class biases it learned for text + photo
+    (on the development set's photos: 0.41 weighted F1 against 0.46 for image-effnet alone)."""
     n = len(next(iter(probas.values())))
     codes = np.full(n, -1, dtype=np.int64)
     conf = np.full(n, np.nan)
     who = [""] * n
     order = [m for m in PREFERENCE if m in probas] + [m for m in probas if m not in PREFERENCE]
-    for name in order:
-        p = probas[name]
-        ok = (codes < 0) & ~np.isnan(p).any(axis=1)
-        if ok.any():
-            codes[ok] = models[name].classes_[p[ok].argmax(axis=1)]
-            conf[ok] = p[ok].max(axis=1)
-            for i in np.flatnonzero(ok):
-                who[i] = name
+    text_rows = np.zeros(n, dtype=bool)
+    for name, p in probas.items():
+        if getattr(models[name], "kind", "") == "text":
+            text_rows |= ~np.isnan(p).any(axis=1)
+    image_first = [m for m in order if getattr(models[m], "kind", "") == "image"]
+    for rows, names in ((text_rows, order), (~text_rows, image_first + [m for m in order if m not in image_first])):
+        for name in names:
+            p = probas[name]
+            ok = rows & (codes < 0) & ~np.isnan(p).any(axis=1)
+            if ok.any():
+                codes[ok] = models[name].classes_[p[ok].argmax(axis=1)]
+                conf[ok] = p[ok].max(axis=1)
+                for i in np.flatnonzero(ok):
+                    who[i] = name
     return codes, conf, who
 
 

@@ -64,3 +64,23 @@ def test_images_found_by_challenge_naming_or_column(tmp_path):
     frame.loc[1, "image_path"] = "/nowhere/x.jpg"
     paths = find_images(frame, tmp_path, problems)
     assert paths[1] == "" and any("ligne 3: image introuvable" in p for p in problems)
+
+
+def test_decide_gives_photo_only_rows_to_the_image_model():
+    """A row no text model speaks for is decided by the image model, not by a fusion of the photo alone."""
+    import numpy as np
+
+    from eshoppye.predict import decide
+
+    class Fake:
+        def __init__(self, kind):
+            self.kind, self.classes_ = kind, np.array([10, 2583])
+
+    models = {"fusion-late": Fake("fusion"), "text-tfidf": Fake("text"), "image-effnet": Fake("image")}
+    nan = [np.nan, np.nan]
+    probas = {"fusion-late": np.array([[0.9, 0.1], [0.8, 0.2]]),
+              "text-tfidf": np.array([[0.6, 0.4], nan]),
+              "image-effnet": np.array([[0.3, 0.7], [0.1, 0.9]])}
+    codes, conf, who = decide(models, probas)
+    assert list(codes) == [10, 2583]
+    assert who == ["fusion-late", "image-effnet"]
