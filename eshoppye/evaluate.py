@@ -198,7 +198,7 @@ def write_metrics(entries: dict[str, dict], dataset, split: dict, split_name: st
     data["classes"] = list(CODES)
     data["generated"] = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
     data["models"].update(entries)
-    if dev_result is not None:
+    if dev_result is not None and dev_result.get("decision") is not None:
         data["dev"] = {**dev_result["set"], "decision": dev_result["decision"]}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")

@@ -133,7 +133,10 @@ def _train_models(data_dir: Path, names: list[str], out_dir: Path, strict: bool,
 
     # the development set is judged with every model of out_dir, so the final decision is the app's
     dev_result = dev_scores(load_models(out_dir), entries)
-    path = write_metrics(entries, dataset, parts, "test", metrics_path, dev_result)
+    # the final decision on the dev set is the one of a real models folder, never of a temporary one
+    # holding only the models of this run
+    written_dev = dev_result if (dev_result is None or manifest) else {**dev_result, "decision": None}
+    path = write_metrics(entries, dataset, parts, "test", metrics_path, written_dev)
     print(format_table(entries))
     if dev_result:
         print(format_dev_table(dev_result))
