@@ -3,8 +3,8 @@ partitions, each partition read, classified (``eshoppye.predict``) and written b
 manifest of row counts, ``--resume`` after an interruption, and the image features of a training
 set computed on the same kind of cluster into the shared feature cache.
 
-Small inputs (one file under :data:`SMALL_ROWS` rows, no cluster asked) stay in-process through
-:func:`eshoppye.predict.predict_table`. Otherwise the input is cut into partitions of
+Small inputs (one file under :data:`SMALL_ROWS` rows, or written to a named ``.csv`` / ``.parquet``
+file, with no cluster asked) stay in-process through :func:`eshoppye.predict.predict_table`. Otherwise the input is cut into partitions of
 ``partition_rows`` records (CSV byte ranges found by one scan of the file, Parquet row ranges),
 turned into a ``dask.dataframe`` with ``from_map`` and classified with ``map_partitions``: a
 partition is read by the worker itself, never shipped from here. Models are loaded once per worker
@@ -502,7 +502,9 @@ def predict_catalogue(models_dir: Path | str, input_pattern: str | Path, output:
                             "(pas encore à un Parquet ni à un catalogue partitionné)")
     if not cluster_asked and not resume and partition_rows is None and len(files) == 1:
         specs = plan_partitions(files, PARTITION_ROWS)
-        if sum(s.rows for s in specs) < SMALL_ROWS:
+        # a named output file (out.csv, out.parquet) with no cluster asked is one file, whatever the size
+        named_file = output.suffix.lower() in (".csv", ".parquet", ".pq") and not output.is_dir()
+        if sum(s.rows for s in specs) < SMALL_ROWS or named_file:
             if single_csv and fmt == "csv":
                 return predict_file(models_dir, files[0], output, images_dir, only, review_below=review_below,
                                     uncertain_below=uncertain_below)
