@@ -82,7 +82,7 @@ def test_unknown_class_and_pickle_refused(small_text, tmp_path):
     from eshoppye.models.base import load_npz
 
     np.savez(tmp_path / "evil.npz", x=np.array([{"a": 1}], dtype=object))
-    with pytest.raises(ValueError):
+    with pytest.raises(EshoppyeError, match="refusé"):
         load_npz(tmp_path / "evil.npz")
 
 
