@@ -36,15 +36,36 @@ def confused_pairs(confusion: list[list[int]], classes=CODES, k: int = 10) -> li
     return rows
 
 
+def dev_decision_line(metrics: dict[str, Any]) -> str | None:
+    """One French sentence with the final decision's weighted F1 on the development set (titles,
+    photo rows with and without their photo, photo alone), or None when it was not measured."""
+    from eshoppye.fmt import num
+
+    dev = metrics.get("dev") or {}
+    dec = dev.get("decision") or {}
+    if "titles" not in dec:
+        return None
+    parts = [f"titres seuls {num(dec['titles']['weighted_f1'], 3)}"]
+    if "photo_text" in dec and "photo_both" in dec:
+        parts.append(f"annonces avec photo : {num(dec['photo_text']['weighted_f1'], 3)} sur le texte seul, "
+                     f"{num(dec['photo_both']['weighted_f1'], 3)} avec la photo")
+    if "photo_only" in dec:
+        parts.append(f"photo seule {num(dec['photo_only']['weighted_f1'], 3)}")
+    return (f"Décision finale sur le jeu de développement ({dev.get('n_rows', '?')} annonces écrites à la main, "
+            f"{dev.get('n_photos', '?')} avec une vraie photo ; F1 pondéré) : " + " ; ".join(parts) + ".")
+
+
 def models_table(metrics: dict[str, Any]) -> pd.DataFrame:
-    """One row per model of ``reports/metrics.json`` with the headline numbers."""
+    """One row per model of ``reports/metrics.json`` with the headline numbers: the test split of
+    the data the models were trained on, and the hand-written development set (``dev``)."""
     rows = []
     for name, e in metrics.get("models", {}).items():
         lat = e.get("latency") or {}
         rows.append({
             "modèle": name, "type": {"text": "texte", "image": "image", "fusion": "fusion"}.get(e.get("kind"), e.get("kind") or "?"),
             "version": e.get("version", ""),
-            "F1 pondéré": e.get("weighted_f1"), "F1 macro": e.get("macro_f1"), "exactitude": e.get("accuracy"),
+            "F1 pondéré": e.get("weighted_f1"), "F1 pondéré (dev)": dev_weighted_f1(e),
+            "F1 macro": e.get("macro_f1"), "exactitude": e.get("accuracy"),
             "couverture": e.get("coverage"),
             "taille (Mo)": (e["size_bytes"] / 1e6) if e.get("size_bytes") is not None else None,
             "latence p50 (ms)": lat.get("p50_ms"), "latence p95 (ms)": lat.get("p95_ms"),

@@ -48,10 +48,16 @@ st.subheader("Vue d'ensemble")
 # neither is wider than the page
 shown = table.assign(**{"taille": [fmt.megabytes(v) for v in table["taille (Mo)"]]})
 st.dataframe(
-    shown[["modèle", "type", "F1 pondéré", "F1 macro", "exactitude", "couverture"]], hide_index=True, width="stretch",
+    shown[["modèle", "type", "F1 pondéré", "F1 pondéré (dev)", "F1 macro", "exactitude", "couverture"]],
+    hide_index=True, width="stretch",
     column_config={
         "F1 pondéré": st.column_config.ProgressColumn(format="localized", min_value=0.0, max_value=1.0,
-                                                      help="métrique officielle du challenge"),
+                                                      help="métrique officielle du challenge, sur la partie test "
+                                                           "des données d'entraînement"),
+        "F1 pondéré (dev)": st.column_config.ProgressColumn(
+            format="localized", min_value=0.0, max_value=1.0,
+            help="jeu de développement data/dev : annonces réalistes écrites à la main, jamais apprises "
+                 "(titres ; photo seule pour image-effnet)"),
         "F1 macro": st.column_config.NumberColumn(format="localized"),
         "exactitude": st.column_config.NumberColumn(format="localized"),
         "couverture": st.column_config.NumberColumn(format="percent",
@@ -68,6 +74,9 @@ costs = pd.DataFrame({"modèle": table["modèle"], "version": table["version"], 
 st.dataframe(costs, hide_index=True, width="stretch",
              column_config={"latence p50": st.column_config.TextColumn(help="un produit à la fois"),
                             "débit": st.column_config.TextColumn(help="par lot")})
+dev_line = app_views.dev_decision_line(metrics)
+if dev_line:
+    st.caption(dev_line)
 with st.expander("Principe de chaque modèle"):
     for name in table["modèle"]:
         st.markdown(f"- **{name}** : {MODEL_BLURB.get(name, '')}")

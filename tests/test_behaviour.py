@@ -129,3 +129,22 @@ def test_fallbacks_say_which_models_spoke(models, clear_images):
     assert image_only.code is not None
     both = classify_product(models, "Croquettes pour chien adulte 15 kg", "", img)
     assert both.fusion_inputs == "all" and both.decided_by == "fusion-late"
+
+
+BRAND_TITLES = [("Intex", "Piscine tubulaire ronde 366 x 76 cm"), ("Lego", "Technic Porsche 911 GT3 RS 42056"),
+                ("Bestway", "Spa gonflable Lay-Z-Spa Miami 4 places"), ("Funko Pop", "Harry Potter Hermione Granger 03"),
+                ("Hasbro", "Monopoly Classique jeu de société"), ("Bosch", "Perceuse visseuse sans fil 18 V"),
+                ("Pampers", "Lingettes bébé sensitive lot de 12"), ("Royal Canin", "Croquettes chat stérilisé 4 kg"),
+                ("Nintendo", "Manette Pro Controller Switch"), ("Stabilo", "Lot de 10 surligneurs Boss pastel")]
+
+
+@pytest.mark.parametrize("name", ["text-tfidf", "text-embed", "decision"])
+def test_invariant_to_brand_position(models, name):
+    """'Brand Title' and 'Title - Brand' are the same product: the bag-of-words models and the
+    decision give the same category (text-bilstm, a sequence model, is not held to this)."""
+    from eshoppye.predict import predict_frame
+
+    first = pd.DataFrame({"designation": [f"{b} {t}" for b, t in BRAND_TITLES], "description": ""})
+    last = pd.DataFrame({"designation": [f"{t} - {b}" for b, t in BRAND_TITLES], "description": ""})
+    col = "prdtypecode" if name == "decision" else f"prdtypecode_{name}"
+    assert list(predict_frame(models, first)[col]) == list(predict_frame(models, last)[col])
