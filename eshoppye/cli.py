@@ -143,9 +143,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "ajoutés à la partie entraînement seulement")
     t.add_argument("--no-prototypes", dest="prototypes", action="store_false",
                    help="ne pas ajouter les prototypes de catégories à l'entraînement des modèles texte")
-    t.add_argument("--text-encoder", default="static", choices=("static", "e5"),
-                   help="représentation de text-embed: table statique distillée d'e5 (défaut, plus de "
-                        "1 000 fois plus rapide, 99 %% de la qualité d'e5 sur le jeu de développement) ou e5")
+    t.add_argument("--text-encoder", default="e5", choices=("static", "e5"),
+                   help="représentation de text-embed: e5 (défaut, celui des modèles fournis) ou table "
+                        "statique distillée d'e5 (plus de 1 000 fois plus rapide, 99 %% de la qualité d'e5 "
+                        "sur le jeu de développement)")
     _cluster_options(t, "features image calculées sur")
     t.set_defaults(func=_cmd_train)
 
