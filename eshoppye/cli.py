@@ -144,8 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--no-prototypes", dest="prototypes", action="store_false",
                    help="ne pas ajouter les prototypes de catégories à l'entraînement des modèles texte")
     t.add_argument("--text-encoder", default="e5", choices=("static", "e5"),
-                   help="représentation de text-embed: e5 (défaut) ou table statique distillée d'e5 "
-                        "(1 000 fois plus rapide, mais 83 %% de la qualité d'e5 sur le jeu de développement)")
+                   help="représentation de text-embed: e5 (défaut, celui des modèles fournis) ou table "
+                        "statique distillée d'e5 (plus de 1 000 fois plus rapide, 99 %% de la qualité d'e5 "
+                        "sur le jeu de développement)")
     _cluster_options(t, "features image calculées sur")
     t.set_defaults(func=_cmd_train)
 
