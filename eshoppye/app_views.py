@@ -267,7 +267,8 @@ def predict_in_batches(models: dict, table, images_dir=None, progress=None, batc
     products are classified and how long the rest will take. Same rows and columns as one call."""
     import time
 
-    from eshoppye.predict import ProductTable, predict_table
+    from eshoppye.predict import predict_table
+    from eshoppye.products import ProductTable
 
     frame = table.frame
     total = len(frame)

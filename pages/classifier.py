@@ -356,7 +356,7 @@ with tab_batch:
     up_csv = st.file_uploader("Fichier CSV de produits", key="batch_upload")
     if up_csv is not None:
         from eshoppye.config import default_data_dir
-        from eshoppye.predict import read_products
+        from eshoppye.products import read_products
 
         try:
             table = read_products(up_csv.getvalue(), up_csv.name)
@@ -408,7 +408,7 @@ with tab_batch:
                     for col, meaning in app_views.BATCH_COLUMNS_FR.items():
                         st.markdown(f"- `{col}` : {meaning}")
                 buf = io.StringIO()
-                from eshoppye.predict import escape_formulas
+                from eshoppye.output import escape_formulas
 
                 escape_formulas(out).to_csv(buf, index=False)  # no formula runs in a spreadsheet
                 st.download_button("Télécharger les prédictions (CSV)", buf.getvalue().encode("utf-8"),

@@ -425,7 +425,8 @@ def _batch(content: bytes, name: str = "produits.csv"):
 
 def test_batch_csv_gives_the_cli_columns():
     from eshoppye import app_state
-    from eshoppye.predict import predict_table, read_products
+    from eshoppye.predict import predict_table
+    from eshoppye.products import read_products
 
     csv = ("designation,description,productid\n"
            "Manette sans fil pour PS4,,1\n"
@@ -495,7 +496,8 @@ def test_explore_helpers_on_a_tiny_frame():
 def test_batch_progress_slices_give_the_same_table():
     from eshoppye import app_views
     from eshoppye.models.ensemble import load_models
-    from eshoppye.predict import ProductTable, predict_table, read_products
+    from eshoppye.predict import predict_table
+    from eshoppye.products import ProductTable, read_products
 
     models = {n: m for n, m in load_models(Path(MODELS), only=["text-tfidf"]).items() if n == "text-tfidf"}
     csv = "designation,description\n" + "\n".join(f"Produit {i} piscine bâche,desc {i}" for i in range(7)) + "\n,\n"

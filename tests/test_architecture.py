@@ -27,7 +27,8 @@ LAYERS = [
     ("registry", ["eshoppye.registry"]),
     ("storage", ["eshoppye.review"]),
     ("models", ["eshoppye.models"]),
-    ("primitives", ["eshoppye.data", "eshoppye.extra", "eshoppye.devset", "eshoppye.prototypes", "eshoppye.text", "eshoppye.text_static", "eshoppye.image", "eshoppye.categories",
+    ("primitives", ["eshoppye.data", "eshoppye.products", "eshoppye.output", "eshoppye.partitions", "eshoppye.cluster",
+                    "eshoppye.extra", "eshoppye.devset", "eshoppye.prototypes", "eshoppye.text", "eshoppye.text_static", "eshoppye.image", "eshoppye.categories",
                     "eshoppye.keras_runtime"]),
     ("foundation", ["eshoppye.config", "eshoppye.errors", "eshoppye.fmt", "eshoppye"]),
 ]

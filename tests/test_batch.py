@@ -19,9 +19,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from eshoppye.batch import input_files, plan_partitions, predict_catalogue, read_output, read_partition
+from eshoppye.batch import predict_catalogue
 from eshoppye.errors import EshoppyeError
-from eshoppye.predict import predict_file, read_products
+from eshoppye.partitions import input_files, plan_partitions, read_output, read_partition
+from eshoppye.predict import predict_file
+from eshoppye.products import read_products
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"

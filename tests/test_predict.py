@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from eshoppye.errors import EshoppyeError
-from eshoppye.predict import find_images, read_products
+from eshoppye.products import find_images, read_products
 
 
 def test_reads_challenge_style_csv_with_index():

@@ -75,7 +75,7 @@ def test_a_field_over_131072_characters_is_read(predict):  # item 5
 
 
 def test_output_is_atomic(predict, tmp_path, monkeypatch):  # item 6
-    import eshoppye.predict as P
+    import eshoppye.output as O
 
     target = tmp_path / "kept.csv"
     target.write_text("previous,complete\n1,2\n")
@@ -83,7 +83,7 @@ def test_output_is_atomic(predict, tmp_path, monkeypatch):  # item 6
     def dies_midway(frame):
         raise KeyboardInterrupt  # as a kill during the write
 
-    monkeypatch.setattr(P, "escape_formulas", dies_midway)
+    monkeypatch.setattr(O, "escape_formulas", dies_midway)
     rc, _, _, stderr = predict(csv_bytes(["Peluche ours,,1,1"]), output=target)
     assert rc == 2 and "interrompu" in stderr
     assert target.read_text() == "previous,complete\n1,2\n"  # never a partial file

@@ -126,7 +126,8 @@ def _broken_images(folder):
 
 def test_unreadable_images_are_reported_per_row(tmp_path, monkeypatch):  # item 9 (predict)
     from eshoppye.models.ensemble import load_models
-    from eshoppye.predict import predict_table, read_products
+    from eshoppye.predict import predict_table
+    from eshoppye.products import read_products
 
     from conftest import MODELS
 
