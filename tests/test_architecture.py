@@ -1,15 +1,17 @@
 """The import graph of the library: every module imports, no cycle, layers point one way.
 
-The graph is read from the sources with ``ast`` (module-level and function-level imports alike),
-so a lazy import inside a function counts as much as one at the top of a file. A package
-``__init__`` may import its own submodules (it is their public face); a submodule must import its
-siblings directly, never its package ``__init__``, or the graph has a cycle.
+The graph is read from the sources with ``ast`` by ``bench/import_graph.py`` (module-level and
+function-level imports alike), so a lazy import inside a function counts as much as one at the top
+of a file. A package ``__init__`` may import its own submodules (it is their public face); a
+submodule must import its siblings directly, never its package ``__init__``, or the graph has a
+cycle.
 """
 
 from __future__ import annotations
 
 import ast
 import importlib
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +19,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGE = ROOT / "eshoppye"
 
 # Top to bottom. A module may import modules of its own layer or of a lower one, never a higher one.
 LAYERS = [
@@ -34,12 +35,15 @@ LAYERS = [
 ]
 
 
-def module_name(path: Path) -> str:
-    parts = list(path.relative_to(ROOT).with_suffix("").parts)
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+def _load_import_graph():
+    """bench/import_graph.py, the one reader of the graph (bench/module_table.py prints it)."""
+    spec = importlib.util.spec_from_file_location("import_graph", ROOT / "bench" / "import_graph.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+MODULES, GRAPH = _load_import_graph().graph(ROOT)
 
 
 def layer_of(module: str) -> int:
@@ -54,35 +58,6 @@ def layer_of(module: str) -> int:
     if best is None:
         raise AssertionError(f"{module}: in no layer of tests/test_architecture.py, add it to LAYERS")
     return best[0]
-
-
-def imports_of(module: str) -> set[str]:
-    """The eshoppye modules ``module`` imports (``from a.b import c`` -> ``a.b.c`` if a module, else ``a.b``)."""
-    path = MODULES[module]
-    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            targets = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package.split(".")[: len(package.split(".")) - node.level + 1]
-                prefix = ".".join(base + ([node.module] if node.module else []))
-            else:
-                prefix = node.module or ""
-            targets = [f"{prefix}.{alias.name}" if f"{prefix}.{alias.name}" in MODULES else prefix
-                       for alias in node.names]
-        else:
-            continue
-        for target in targets:
-            while target and target not in MODULES:
-                target = target.rpartition(".")[0]
-            if target and target != module:
-                found.add(target)
-    return found
-
-
-GRAPH = {m: imports_of(m) for m in MODULES}
 
 
 def test_graph_sees_function_level_imports():
