@@ -29,9 +29,9 @@ import pandas as pd
 
 from eshoppye.cluster import Cluster
 from eshoppye.errors import EshoppyeError
+from eshoppye.output import write_atomic
 from eshoppye.partitions import (MANIFEST, PARTITION_ROWS, PartSpec, count_rows, done_parts, file_kind, input_files,
-                                 output_format, part_path, plan_partitions, read_partition, write_atomic,
-                                 write_manifest)
+                                 output_format, part_path, plan_partitions, read_partition, write_manifest)
 
 SMALL_ROWS = 20_000  # below this, one file and no cluster asked: the in-process path
 

@@ -1,7 +1,8 @@
 """Writing a classified table for people: every text cell a spreadsheet would run as a formula
 escaped (:func:`escape_formulas`), and the output file written atomically (:func:`open_output`
 checks the destination before any work, :func:`write_output` writes a temporary file beside it,
-flushes it to disk and renames it), so a killed run never leaves a partial file.
+flushes it to disk and renames it), so a killed run never leaves a partial file. The partitioned
+catalogue writes its parts and manifest through the same :func:`write_atomic`.
 """
 
 from __future__ import annotations
@@ -50,14 +51,25 @@ def open_output(output_csv: Path) -> tuple[Path, Path]:
     return output_csv, Path(tmp)
 
 
+def write_atomic(path: Path, write, tmp: Path | None = None) -> None:
+    """``write(tmp)`` to a temporary file beside ``path`` (``tmp``, else ``.<name>.<pid>.tmp``),
+    flush it to disk, then rename it over ``path``: a reader sees the old file or the whole new one."""
+    tmp = Path(tmp) if tmp is not None else path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    write(tmp)
+    with open(tmp, "rb") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        frame.to_csv(f, index=False)
+
+
 def write_output(out: pd.DataFrame, final: Path, tmp: Path) -> None:
     """Write ``out`` (formulas escaped) to ``tmp``, flush it to disk and rename it to ``final``."""
     try:
-        with open(tmp, "w", encoding="utf-8", newline="") as f:
-            escape_formulas(out).to_csv(f, index=False)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, final)
+        write_atomic(final, lambda path: _write_csv(escape_formulas(out), path), tmp)
     except OSError as exc:
         raise EshoppyeError(f"{final}: écriture impossible ({exc.strerror or exc.__class__.__name__})") from None
     finally:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from eshoppye.errors import EshoppyeError
+from eshoppye.output import write_atomic
 from eshoppye.products import ProductTable, read_products
 
 PARTITION_ROWS = 20_000  # records per partition by default
@@ -203,15 +204,6 @@ def count_rows(path: Path, fmt: str) -> int:
 
         return pq.read_metadata(path).num_rows
     return len(pd.read_csv(path, dtype=str, keep_default_na=False))
-
-
-def write_atomic(path: Path, write) -> None:
-    """``write(tmp)`` to a temporary file beside ``path``, flushed to disk, then renamed over it."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    write(tmp)
-    with open(tmp, "rb") as f:
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 def done_parts(out_dir: Path, specs: list[PartSpec], fmt: str, run: dict) -> dict[int, dict]:
