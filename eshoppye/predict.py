@@ -231,15 +231,19 @@ def review_rows(models: dict, out: pd.DataFrame, keep: dict, below: float) -> li
 
 # -- one product (the app's classifier page) ------------------------------------------------------
 
-def warm_up(models: dict) -> float:
-    """Run one made-up product (title + small image) through every model, so that the first
-    real request does not pay for graph tracing and backbone loading. Returns the seconds."""
+def warm_up(models: dict, with_image: bool = True) -> float:
+    """Run one made-up product (title + small image, or the title alone when ``with_image`` is
+    False) through every model, so that the first real request does not pay for graph tracing and
+    backbone loading. Returns the seconds."""
     from PIL import Image
 
     t = time.perf_counter()
-    buf = io.BytesIO()
-    Image.new("RGB", (64, 64), (200, 120, 40)).save(buf, format="PNG")
-    classify_product(models, "Produit de démonstration", "", buf.getvalue())
+    image = None
+    if with_image:
+        buf = io.BytesIO()
+        Image.new("RGB", (64, 64), (200, 120, 40)).save(buf, format="PNG")
+        image = buf.getvalue()
+    classify_product(models, "Produit de démonstration", "", image)
     return time.perf_counter() - t
 
 

@@ -2,7 +2,8 @@
 
 Everything heavy is cached once per server (``st.cache_resource``) or per input
 (``st.cache_data``); the library calls live in :mod:`eshoppye`. Nothing here imports TensorFlow:
-models are loaded only when a page asks for them (:func:`get_models`).
+models are loaded only when a page asks for them (:func:`get_models`), the text models first and the
+image stack when a photo is first given.
 """
 
 from __future__ import annotations
@@ -163,7 +164,7 @@ def get_dataset():
         return _load_dataset(str(data_dir), app_state.data_key(data_dir))
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _slot(kind: str, key: str) -> dict[str, Any]:
     """A per-server slot (value + lock) for something computed once with a progress bar.
 
@@ -205,12 +206,12 @@ def get_aggregates(dataset) -> dict[str, Any]:
 # models
 # ------------------------------------------------------------------------------------------------
 
-def _start_loading(key: str) -> dict[str, Any]:
-    """Start loading the app's models in a background thread (once per server and key).
+def _start_loading(kind: str, key: str, load) -> dict[str, Any]:
+    """Start ``load(progress)`` in a background thread (once per server, kind and key).
 
-    The loading no longer runs inside a page's script: a click or a rerun while it runs does not
+    The loading does not run inside a page's script: a click or a rerun while it runs does not
     interrupt and restart it; the page only waits for it, with a progress bar."""
-    slot = _slot("models", key)
+    slot = _slot(kind, key)
     with slot["lock"]:
         thread = slot.get("thread")
         if slot["value"] is None and (thread is None or (not thread.is_alive() and slot.get("error"))):
@@ -218,24 +219,18 @@ def _start_loading(key: str) -> dict[str, Any]:
 
             def work() -> None:
                 try:
-                    slot["value"] = app_state.load_app_models(lambda f, m: slot.update(frac=float(f), msg=str(m)))
+                    slot["value"] = load(lambda f, m: slot.update(frac=float(f), msg=str(m)))
                 except Exception as exc:  # noqa: BLE001 - reported by the page that waits
                     slot["error"] = exc
 
-            slot["thread"] = threading.Thread(target=work, name="eshoppye-models", daemon=True)
+            slot["thread"] = threading.Thread(target=work, name=f"eshoppye-{kind}", daemon=True)
             slot["thread"].start()
     return slot
 
 
-def get_models() -> app_state.LoadedModels:
-    """The app's models, resolved through the registry and loaded once per server.
-
-    A progress bar follows the background loading (download, then each model) the first time."""
-    key = f"{app_state.models_dir()}|{app_state.metrics_path()}|{os.environ.get('ESHOPPYE_MANIFEST', '')}"
-    shown = _STATE.get("loaded") is not None  # the sidebar already lists the loaded models
-    slot = _start_loading(key)
+def _wait(slot: dict[str, Any], title: str) -> app_state.LoadedModels:
+    """Wait for a loading slot, with a French progress bar (message and elapsed time)."""
     if slot["value"] is None:
-        title = "Préparation des modèles (une seule fois)"
         placeholder = st.empty()
         bar = placeholder.progress(0.0, text=title)
         t0 = time.monotonic()
@@ -249,10 +244,49 @@ def get_models() -> app_state.LoadedModels:
         if isinstance(exc, Exception):
             raise exc
         raise RuntimeError("chargement des modèles interrompu")
-    loaded = slot["value"]
+    return slot["value"]
+
+
+TEXT_MODELS_TITLE = "Préparation des modèles texte (une seule fois)"
+IMAGE_MODELS_TITLE = "Chargement du modèle image (une seule fois, à la première photo)"
+
+
+def _models_key() -> str:
+    return f"{app_state.models_dir()}|{app_state.metrics_path()}|{os.environ.get('ESHOPPYE_MANIFEST', '')}"
+
+
+def _load_text_models(progress) -> app_state.LoadedModels:
+    return app_state.load_app_models(progress, stage="text")
+
+
+def prefetch_models() -> None:
+    """Start loading the text models in the background without waiting (the Classifier page calls
+    it first, so that the models load while the form is drawn and the person types)."""
+    _start_loading("models", _models_key(), _load_text_models)
+
+
+def get_models(with_image: bool = False) -> app_state.LoadedModels:
+    """The app's models, resolved through the registry and loaded once per server.
+
+    First the models that decide on a title alone (:func:`eshoppye.app_state.load_app_models`,
+    stage ``text``); with ``with_image``, the image stack as well
+    (:func:`eshoppye.app_state.complete_app_models`), loaded when a photo is first given. Once it
+    is loaded, every call returns all the models. A progress bar follows each background loading
+    the first time."""
+    key = _models_key()
+    shown = _STATE.get("loaded")  # what the sidebar of this run lists
+    text = _wait(_start_loading("models", key, _load_text_models), TEXT_MODELS_TITLE)
+    loaded = text
+    if not text.complete:
+        full_slot = _slot("models-image", key)
+        if full_slot["value"] is not None:
+            loaded = full_slot["value"]
+        elif with_image:
+            loaded = _wait(_start_loading("models-image", key, lambda cb: app_state.complete_app_models(text, cb)),
+                           IMAGE_MODELS_TITLE)
     _STATE["loaded"] = loaded
     side = st.session_state.get("_sidebar_models_slot")
-    if not shown and side is not None:
+    if shown is not loaded and side is not None:
         try:
             _render_models(side)
         except Exception:  # noqa: BLE001 - a stale placeholder must not break the page
@@ -310,7 +344,17 @@ def _render_models(slot) -> None:
                 st.markdown(f"✅ **{row['name']}** · v{row['version']}  \n"
                             f"<small>{KIND_FR.get(row['kind'], row['kind'])} · {row['origin_label']}</small>",
                             unsafe_allow_html=True)
-            st.caption(f"Chargés en {loaded.seconds:.1f} s depuis {code_span(_short(loaded.source))}")
+            for row in loaded.pending:
+                st.markdown(f"▫️ **{row['name']}** · v{row['version']}  \n"
+                            f"<small>{KIND_FR.get(row['kind'], row['kind'])} · à la première photo</small>",
+                            unsafe_allow_html=True)
+            stages = loaded.stages
+            if "image" in stages:
+                took = f"{fmt.num(stages.get('text', 0.0), 1)} s, puis {fmt.num(stages['image'], 1)} s pour l'image"
+            else:
+                took = f"{fmt.num(loaded.seconds, 1)} s"
+            st.caption(f"Chargés en {took} depuis {code_span(_short(loaded.source))}"
+                       + (" ; le modèle image se charge à la première photo." if loaded.pending else ""))
             for p in loaded.problems:
                 st.caption(f":red[{md_escape(p, 200)}]")
         else:
@@ -365,6 +409,6 @@ def _split_predictions(model_name: str, fingerprint: str, part: str, _dataset, _
 
 def misclassified(model_name: str, dataset, part: str, true: int, pred: int):
     """Products of ``part`` of true class ``true`` that ``model_name`` puts in ``pred``."""
-    loaded = get_models()
+    loaded = get_models(with_image=True)
     predictions = _split_predictions(model_name, dataset.fingerprint, part, dataset, loaded.models[model_name])
     return app_state.misclassified_rows(dataset, predictions, true, pred)

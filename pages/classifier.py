@@ -9,11 +9,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from eshoppye import app_views, explore, fmt
+from eshoppye import app_state, app_views, explore, fmt
 from eshoppye.categories import label, name_of
 from eshoppye.errors import EshoppyeError
 from pages._shared import (chart, KIND_FR, fr_int, fr_pct, get_dataset, get_models, md_escape,
-                           page_setup)
+                           page_setup, prefetch_models)
 
 MAX_BATCH_ROWS = 5000
 IMG_NONE, IMG_UPLOAD, IMG_CAMERA, IMG_SAMPLE = ("Aucune image", "Téléverser une photo", "Prendre une photo",
@@ -21,6 +21,7 @@ IMG_NONE, IMG_UPLOAD, IMG_CAMERA, IMG_SAMPLE = ("Aucune image", "Téléverser un
 FUSION_INPUTS = {"all": "texte et image", "text": "texte seul (pas d'image)", "image": "image seule (pas de texte)"}
 
 page_setup("Classifier un produit", "🏷️")
+prefetch_models()  # the text models load while the form is drawn and the person types
 status_box = st.container()
 
 
@@ -156,6 +157,7 @@ with tab_one:
             image_bytes = None
 
     go_clicked = st.button("Classer ce produit", type="primary", key="clf_go", icon="🏷️")
+    image_status = st.container()
 
 with status_box:
     try:
@@ -163,6 +165,13 @@ with status_box:
     except EshoppyeError as exc:
         st.error(f"Modèles indisponibles : {exc}")
         st.stop()
+if image_bytes is not None and not loaded.complete:
+    with image_status:  # the image stack loads when a photo is first given, under the button
+        try:
+            loaded = get_models(with_image=True)
+        except EshoppyeError as exc:
+            st.error(f"Modèle image indisponible : {exc}. Le produit sera classé sur le texte seul.")
+with status_box:
     for p in loaded.problems:
         st.warning(f"Modèle non chargé : {p}")
 
@@ -266,11 +275,13 @@ with tab_one:
 
         st.subheader("Ce que dit chaque modèle")
         rank = {"text": 0, "image": 1, "fusion": 2}
-        names = sorted(set(r.per_model) | set(r.silent), key=lambda n: (rank.get(
-            loaded.models[n].kind if n in loaded.models else "", 3), n))
+        kinds = {row["name"]: row["kind"] for row in loaded.pending}
+        kinds.update({n: m.kind for n, m in loaded.models.items()})
+        names = sorted(set(r.per_model) | set(r.silent) | set(kinds) - set(loaded.models),
+                       key=lambda n: (rank.get(kinds.get(n, ""), 3), n))
         cols = st.columns(min(3, max(len(names), 1)))
         for i, name in enumerate(names):
-            kind = loaded.models[name].kind if name in loaded.models else ""
+            kind = kinds.get(name, "")
             with cols[i % len(cols)].container(border=True):
                 star = " ⭐ décision" if name == r.decided_by else ""
                 st.markdown(f"**{name}** · {KIND_FR.get(kind, kind)}{star}")
@@ -384,6 +395,8 @@ with tab_batch:
                     rest = f" · reste environ {fmt.seconds(left)}" if left else ""
                     bar.progress(done / max(total, 1), text=f"{fr_int(done)} / {fr_int(total)} produits classés{rest}")
 
+                if app_state.needs_image_stack(table.frame) and not loaded.complete:
+                    loaded = get_models(with_image=True)
                 out = app_views.predict_in_batches(loaded.models, table, images_dir if images_dir.is_dir() else None,
                                                    on_batch)
                 bar.empty()

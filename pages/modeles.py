@@ -197,7 +197,7 @@ else:
             pair = pairs[pick]
             try:
                 dataset, _ = get_dataset()
-                loaded = get_models()
+                loaded = get_models(with_image=True)
             except EshoppyeError as exc:
                 st.error(str(exc))
                 st.stop()

@@ -16,11 +16,16 @@ import pandas as pd
 from eshoppye.errors import EshoppyeError
 
 
-def attach_bases(model, available: dict) -> list[str]:
+def attach_bases(model, available: dict, partial: bool = False) -> list[str]:
     """Attach a fusion model to its base models taken from ``available``; returns the names of the
-    absent bases (then nothing is attached)."""
+    absent bases (then nothing is attached). With ``partial``, a model that can fuse a subset of
+    its bases (``attach(..., partial=True)``) is attached to those present when at least one is;
+    the absent ones are then not reported."""
     bases = model.params.get("bases", [])
     absent = [b for b in bases if b not in available]
+    if partial and absent and len(absent) < len(bases):
+        model.attach({b: available[b] for b in bases if b in available}, partial=True)
+        return []
     if not absent:
         model.attach({b: available[b] for b in bases})
     return absent

@@ -116,15 +116,18 @@ class LateFusionModel(Model):
         self._bases: dict[str, Model] = {}
 
     # -- wiring -----------------------------------------------------------------------------
-    def attach(self, models: dict[str, Model]) -> "LateFusionModel":
-        """Give the fitted base models used at prediction time."""
+    def attach(self, models: dict[str, Model], partial: bool = False) -> "LateFusionModel":
+        """Give the fitted base models used at prediction time. With ``partial``, some bases may be
+        absent (the app's text stage: no image model yet): the meta-models that need them are
+        then skipped, as for a product without a photo."""
+        present = [b for b in self.params["bases"] if b in models]
         missing = [b for b in self.params["bases"] if b not in models]
-        if missing:
+        if missing and not (partial and present):
             raise EshoppyeError(f"fusion-late: modèle(s) de base absent(s): {', '.join(missing)}")
-        for b in self.params["bases"]:
+        for b in present:
             if not np.array_equal(models[b].classes_, self.classes_):
                 raise EshoppyeError(f"fusion-late: classes de {b} différentes de celles de la fusion")
-        self._bases = {b: models[b] for b in self.params["bases"]}
+        self._bases = {b: models[b] for b in present}
         return self
 
     def _subset_names(self, subset: str) -> list[str]:
