@@ -1,7 +1,7 @@
 """Tables and notes the app pages show, computed without Streamlit: the most confused pairs of a
 confusion matrix, the models table and per-class F1 of the metrics file, the original project's
-text families as a group with their story, and the remarks on what a
-person typed in the classifier page (too long, markup, script).
+text families as a group with their story, the remarks on what a
+person typed in the classifier page (too long, markup, script) and its example products.
 """
 
 from __future__ import annotations
@@ -295,3 +295,39 @@ BATCH_COLUMNS_FR = {
     "decided_by": "modèle dont la réponse fait la décision (fusion-late : combinaison texte + image)",
     "prdtypecode_<modèle>": "catégorie proposée par chaque modèle (vide : il n'avait pas l'entrée nécessaire)",
 }
+
+
+# ------------------------------------------------------------------------------------------------
+# example products of the classifier page
+# ------------------------------------------------------------------------------------------------
+
+def example_products(dataset, per_class: int = 2, symbols: set[int] | frozenset = frozenset()) -> pd.DataFrame:
+    """``per_class`` products of every category from the test split (never seen in training), in
+    category order; within a category a real photo comes first, then a symbol image (``symbols``:
+    image ids of pictograms), then a product without a picture. Adds ``chip``: a short title for
+    an example chip, and ``has_photo``."""
+    from eshoppye.data import split_dataset
+
+    test = dataset.frame.iloc[split_dataset(dataset.labels)["test"]]
+    has_img = test["image_path"].astype(str) != ""
+    ids = pd.to_numeric(test["imageid"], errors="coerce").fillna(-1).astype("int64")
+    rank = np.where(~has_img, 2, np.where(ids.isin(list(symbols)), 1, 0))
+    test = test.assign(_rank=rank).sort_values(["prdtypecode", "_rank"], kind="stable")
+    out = test.groupby("prdtypecode", sort=True).head(per_class)
+    return out.assign(chip=[chip_title(t) for t in out["designation"]],
+                      has_photo=out["_rank"].to_numpy() < 2).drop(columns="_rank")
+
+
+def first_per_category(examples: pd.DataFrame) -> pd.DataFrame:
+    """The first example of every category (the chips shown on the classifier page)."""
+    return examples.groupby("prdtypecode", sort=True).head(1)
+
+
+def chip_title(text, limit: int = 26) -> str:
+    """A product title cut for a chip: whole words up to ``limit`` characters, then an ellipsis."""
+    words = " ".join(str(text or "").split())
+    if len(words) <= limit:
+        return words
+    cut = words[:limit + 1].rsplit(" ", 1)[0] if " " in words[:limit + 1] else words[:limit]
+    cut = cut.rstrip(" ,;:-–·") or words[:limit]
+    return cut + "…"

@@ -369,7 +369,8 @@ def _render_models(slot) -> None:
                     st.markdown(f"▫️ **{row['name']}** · v{row['version']}  \n"
                                 f"<small>{KIND_FR.get(row['kind'], row['kind'])} · {where}</small>",
                                 unsafe_allow_html=True)
-                st.caption("Pas encore chargés : ils le seront à la première classification.")
+                st.caption("Pas encore chargés : les modèles texte se chargent à l'ouverture de Classifier, "
+                           "le modèle image à la première photo.")
             else:
                 st.caption("Aucun modèle trouvé : lancez `eshoppye train` ou `eshoppye models pull`.")
 

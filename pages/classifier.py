@@ -41,24 +41,38 @@ def check_image(data: bytes, name: str):
     return img, size, None
 
 
-def sample_products(dataset, per_class: int = 2) -> pd.DataFrame:
-    """A few products of every category from the test split (with an image when possible)."""
-    from eshoppye.data import split_dataset
-
-    test = dataset.frame.iloc[split_dataset(dataset.labels)["test"]]
-    test = test.assign(_img=test["image_path"].astype(str) != "").sort_values(["prdtypecode", "_img"],
-                                                                              ascending=[True, False])
-    return test.groupby("prdtypecode", sort=True).head(per_class).drop(columns="_img")
+@st.cache_data(show_spinner=False, max_entries=4)
+def cached_samples(fingerprint: str, _dataset) -> pd.DataFrame:
+    """Example products (:func:`eshoppye.app_views.example_products`), computed once per data set
+    (not on every rerun of every session)."""
+    return app_views.example_products(_dataset, symbols=explore.symbol_images(_dataset.data_dir))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def cached_samples(fingerprint: str, _dataset) -> tuple[pd.DataFrame, dict]:
-    """:func:`sample_products` and their labels, computed once per data set (not on every rerun
-    of every session: the split and the labels cost about 0.1 s of CPU per rerun under load)."""
-    samples = sample_products(_dataset)
-    labels = {i: f"{str(samples.loc[i, 'designation'])[:70]}  (réel : {label(samples.loc[i, 'prdtypecode'])})"
-              for i in samples.index}
-    return samples, labels
+def chip_thumbnails(fingerprint: str, _chips: pd.DataFrame) -> dict:
+    """A small square thumbnail of each chip's photo (None without a photo), once per data set."""
+    return {i: explore.thumbnail(_chips.loc[i, "image_path"], 96) if _chips.loc[i, "has_photo"] else None
+            for i in _chips.index}
+
+
+def example_chips(samples: pd.DataFrame, fingerprint: str) -> None:
+    """One chip per category (thumbnail and short title); a click fills the form with the product."""
+    chips = app_views.first_per_category(samples)
+    thumbs = chip_thumbnails(fingerprint, chips)
+    chosen = st.session_state.get("clf_sample")
+    st.markdown("**Partir d'un produit d'exemple** · un par catégorie, pris dans la partie test "
+                "(jamais vue à l'entraînement)")
+    with st.container(horizontal=True, gap="small", height=232, key="clf_chips"):
+        for i in chips.index:
+            pid = int(chips.loc[i, "productid"])
+            with st.container(horizontal=True, border=True, width="content", gap="small",
+                              vertical_alignment="center", key=f"clf_chip_box_{pid}"):
+                if thumbs.get(i) is not None:
+                    st.image(thumbs[i], width=40)
+                st.button(md_escape(chips.loc[i, "chip"]), key=f"clf_chip_{pid}", on_click=use_sample, args=(i,),
+                          type="secondary" if i == chosen else "tertiary",
+                          help=f"{md_escape(chips.loc[i, 'designation'], 200)} "
+                               f"(réel : {md_escape(label(chips.loc[i, 'prdtypecode']))})")
 
 
 def reopen_from_link(samples: pd.DataFrame | None) -> None:
@@ -81,13 +95,13 @@ def reopen_from_link(samples: pd.DataFrame | None) -> None:
     st.session_state["_clf_autorun"] = True
 
 
-def use_sample() -> None:
-    """Callback of the sample picker: copy the product into the form."""
-    row = st.session_state.get("clf_sample")
+def use_sample(row) -> None:
+    """Callback of an example chip: copy the product into the form."""
     samples = st.session_state.get("_samples")
     if row is None or samples is None or row not in samples.index:
         return
     prod = samples.loc[row]
+    st.session_state["clf_sample"] = row
     st.session_state["clf_title"] = str(prod["designation"])
     st.session_state["clf_desc"] = str(prod["description"])
     st.session_state["clf_img_src"] = IMG_SAMPLE if prod["image_path"] else IMG_NONE
@@ -105,16 +119,13 @@ with tab_one:
         dataset, _ = get_dataset()
     except EshoppyeError as exc:
         st.caption(f"Produits d'exemple indisponibles : {md_escape(exc)}")
+    if dataset is not None:
+        samples = cached_samples(dataset.fingerprint, dataset)
+        st.session_state["_samples"] = samples
+        reopen_from_link(samples)
+        example_chips(samples, dataset.fingerprint)
     form_col, img_col = st.columns([3, 2], gap="large")
     with form_col:
-        if dataset is not None:
-            samples, sample_labels = cached_samples(dataset.fingerprint, dataset)
-            st.session_state["_samples"] = samples
-            reopen_from_link(samples)
-            st.selectbox(
-                "Partir d'un produit d'exemple (partie test, jamais vue à l'entraînement)",
-                [None, *samples.index], key="clf_sample", on_change=use_sample,
-                format_func=lambda i: "— saisie libre —" if i is None else sample_labels[i])
         title = st.text_input("Titre du produit (designation)", key="clf_title",
                               placeholder="par exemple : Manette sans fil pour PS4 Dualshock noire")
         desc = st.text_area("Description (facultative, HTML accepté)", key="clf_desc", height=140,
@@ -147,7 +158,7 @@ with tab_one:
                     st.info("🔣 Cette image est un **symbole** du type de produit (un pictogramme), pas une photo "
                             "de l'objet : le modèle image ne voit que ce symbole.")
             else:
-                st.caption("Choisissez d'abord un produit d'exemple (à gauche) qui a une photo.")
+                st.caption("Choisissez d'abord un produit d'exemple (au-dessus) qui a une photo.")
         if image_bytes is not None:
             preview, size, image_error = check_image(image_bytes, image_name)
             if preview is not None:

@@ -255,9 +255,54 @@ def test_classifier_text_only():
     assert any("Pourquoi" in s.value for s in at.subheader)
 
 
+def _chip_keys(at) -> list[str]:
+    return [b.key for b in at.button if (b.key or "").startswith("clf_chip_")]
+
+
+def test_classifier_example_chips_fill_the_form():
+    """One chip per category (thumbnail when the product has a photo); a click fills the inputs."""
+    from eshoppye.categories import CODES
+
+    at = _app("classifier")
+    _ok(at)
+    assert not [s for s in at.selectbox if s.key == "clf_sample"]  # the 55-item dropdown is gone
+    samples = at.session_state["_samples"]
+    keys = _chip_keys(at)
+    assert len(keys) == len(CODES) == samples["prdtypecode"].nunique()
+    chip_pids = [int(k.rsplit("_", 1)[1]) for k in keys]
+    chips = samples.set_index(samples["productid"].astype("int64")).loc[chip_pids]
+    assert sorted(chips["prdtypecode"]) == sorted(CODES)  # one per category
+    assert all(len(b.label) <= 40 for b in at.button if b.key in keys)  # short titles
+    with_photo = int(chips["has_photo"].sum())
+    assert with_photo >= 20
+    assert len(at.get("image")) >= with_photo  # a thumbnail per chip with a photo
+    # a click on a chip with a photo: title, description and the product's photo are filled
+    pid = int(chips[chips["has_photo"]].index[3])
+    row = samples[samples["productid"].astype("int64") == pid].iloc[0]
+    at.button(key=f"clf_chip_{pid}").click().run()
+    _ok(at)
+    assert at.text_input(key="clf_title").value == str(row["designation"])
+    assert at.text_area(key="clf_desc").value == str(row["description"])
+    assert at.radio(key="clf_img_src").value == "Photo du produit d'exemple"
+    # the chosen chip is marked; another chip replaces the inputs
+    assert at.button(key=f"clf_chip_{pid}").proto.type == "secondary"
+    other = chip_pids[0] if chip_pids[0] != pid else chip_pids[1]
+    at.button(key=f"clf_chip_{other}").click().run()
+    assert at.text_input(key="clf_title").value == str(
+        samples[samples["productid"].astype("int64") == other].iloc[0]["designation"])
+    assert at.button(key=f"clf_chip_{pid}").proto.type == "tertiary"
+
+
+def _click_chip_with_photo(at) -> None:
+    samples = at.session_state["_samples"]
+    pids = [int(k.rsplit("_", 1)[1]) for k in _chip_keys(at)]
+    photo = samples[samples["productid"].astype("int64").isin(pids) & samples["has_photo"]]
+    at.button(key=f"clf_chip_{int(photo.iloc[0]['productid'])}").click().run()
+
+
 def test_classifier_sample_product_with_its_photo():
     at = _app("classifier")
-    at.selectbox(key="clf_sample").select_index(1).run()
+    _click_chip_with_photo(at)
     assert at.text_input(key="clf_title").value
     assert at.radio(key="clf_img_src").value == "Photo du produit d'exemple"
     at.button(key="clf_go").click().run()
@@ -317,9 +362,7 @@ def test_classifier_symbol_image_is_said_and_link_reopens_the_result():
     symbols = explore.symbol_images(default_data_dir())
     sym = [i for i in samples.index if samples.loc[i, "image_path"] and int(samples.loc[i, "imageid"]) in symbols]
     assert sym, "the sample catalogue has symbol images"
-    at.selectbox(key="clf_sample").set_value(sym[0]).run()
-    assert any("symbole" in i.value for i in at.info)
-    # a shared link: ?exemple=<productid> fills the form and classifies at once
+    # a shared link: ?exemple=<productid> fills the form (its symbol image, said so) and classifies at once
     from streamlit.testing.v1 import AppTest
 
     at2 = AppTest.from_file(APP, default_timeout=TIMEOUT)
@@ -330,6 +373,7 @@ def test_classifier_symbol_image_is_said_and_link_reopens_the_result():
     at2.run()
     _ok(at2)
     assert at2.text_input(key="clf_title").value == str(samples.loc[sym[0], "designation"])
+    assert any("symbole" in i.value for i in at2.info)
     assert _decision(at2) in _labels()
 
 
@@ -515,7 +559,7 @@ def test_classifier_occlusion_map_of_the_photo():
     at.radio(key="clf_img_src").set_value("Téléverser une photo").run()
     at.button(key="clf_go").click().run()  # text only first: no map offered without a photo
     assert "occ_go" not in [b.key for b in at.button]
-    at.selectbox(key="clf_sample").select_index(1).run()
+    _click_chip_with_photo(at)
     at.button(key="clf_go").click().run()
     _ok(at)
     if "occ_go" not in [b.key for b in at.button]:

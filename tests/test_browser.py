@@ -226,8 +226,28 @@ def test_phone_width_pages_are_usable(browser, server):
         width = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollWidth")
         assert width <= PHONE["width"] + 2, f"{path}: page {width} px wide on a {PHONE['width']} px screen"
         _french_numbers(page)
+        if path == "/classifier":
+            _phone_chips(page)
         _shot(page, shot)
     ctx.close()
+
+
+def _phone_chips(page) -> None:
+    """Example chips at 390 px: several per row (they wrap), none wider than the screen; a tap on
+    one fills the title."""
+    boxes = page.locator("[class*='st-key-clf_chip_box_']")
+    assert boxes.count() >= 20
+    rects = [boxes.nth(i).bounding_box() for i in range(6)]
+    assert all(r["x"] >= 0 and r["x"] + r["width"] <= PHONE["width"] for r in rects), rects
+    rows = sorted({round(r["y"]) for r in rects})
+    assert 1 < len(rows) < 6, rects  # wrapped, and more than one chip per row
+    title = page.get_by_label("Titre du produit (designation)")
+    assert title.input_value() == ""
+    boxes.nth(1).locator("[data-testid^='stBaseButton-']:not([kind='elementToolbar']):visible").first.click()
+    page.wait_for_function("() => document.querySelector('input[aria-label=\"Titre du produit (designation)\"]')"
+                           ".value.length > 0")
+    _settle(page)
+    _no_exception(page)
 
 
 def test_browser_end_to_end(browser, expected, server, tmp_path):
