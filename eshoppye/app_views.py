@@ -1,7 +1,8 @@
 """Tables and notes the app pages show, computed without Streamlit: the most confused pairs of a
 confusion matrix, the models table and per-class F1 of the metrics file, the original project's
 text families as a group with their story, the remarks on what a
-person typed in the classifier page (too long, markup, script) and its example products.
+person typed in the classifier page (too long, markup, script), its example products, and the
+project's links (``project.urls`` of ``pyproject.toml``, else the README read in the app).
 """
 
 from __future__ import annotations
@@ -331,3 +332,73 @@ def chip_title(text, limit: int = 26) -> str:
     cut = words[:limit + 1].rsplit(" ", 1)[0] if " " in words[:limit + 1] else words[:limit]
     cut = cut.rstrip(" ,;:-–·") or words[:limit]
     return cut + "…"
+
+
+# ------------------------------------------------------------------------------------------------
+# about the project: its links and its README
+# ------------------------------------------------------------------------------------------------
+
+CHALLENGE_URL = "https://challengedata.ens.fr/challenges/35"  # the Rakuten challenge (also in the README)
+
+
+def project_links(root=None) -> dict[str, str]:
+    """``[project.urls]`` of the repository's ``pyproject.toml`` (label -> https URL), else the
+    ``Project-URL`` entries of the installed package's metadata; {} when the project declares none
+    (no address is ever made up)."""
+    import tomllib
+    from pathlib import Path
+
+    path = Path(root or config.ROOT) / "pyproject.toml"
+    urls: dict[str, str] = {}
+    if path.is_file():
+        try:
+            urls = dict((tomllib.loads(path.read_text(encoding="utf-8")).get("project") or {}).get("urls") or {})
+        except (OSError, ValueError):
+            urls = {}
+    else:
+        from importlib import metadata
+
+        try:
+            for entry in metadata.metadata("eshoppye").get_all("Project-URL") or []:
+                label_, _, url = entry.partition(",")
+                urls[label_.strip()] = url.strip()
+        except metadata.PackageNotFoundError:
+            urls = {}
+    return {str(k): str(v) for k, v in urls.items() if str(v).startswith(("https://", "http://"))}
+
+
+_IMAGE_LINE = re.compile(r"^\s*!\[[^\]]*\]\([^)]*\)\s*$")
+
+
+def github_anchor(title: str) -> str:
+    """The anchor GitHub gives a Markdown heading (``## Démarrage (deux commandes)`` ->
+    ``démarrage-deux-commandes``), for a relative link ``README.md#anchor``."""
+    t = title.strip().lower()
+    t = re.sub(r"[^\w\- ]", "", t)
+    return t.replace(" ", "-")
+
+
+def readme_sections(root=None) -> list[dict[str, str]]:
+    """The README's second-level sections: ``title``, ``anchor`` (GitHub's) and ``body`` (Markdown,
+    pictures left out: their relative paths do not resolve in the app). [] without a README."""
+    from pathlib import Path
+
+    path = Path(root or config.ROOT) / "README.md"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return []
+    sections: list[dict[str, str]] = []
+    title, body, fence = "Présentation", [], False
+    for line in text.splitlines():
+        if line.lstrip().startswith("```"):
+            fence = not fence
+        if not fence and line.startswith("## "):
+            sections.append({"title": title, "anchor": github_anchor(title), "body": "\n".join(body).strip()})
+            title, body = line[3:].strip(), []
+            continue
+        if not fence and (_IMAGE_LINE.match(line) or line.startswith("# ")):
+            continue
+        body.append(line)
+    sections.append({"title": title, "anchor": github_anchor(title), "body": "\n".join(body).strip()})
+    return [s for s in sections if s["body"]]

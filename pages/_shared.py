@@ -19,7 +19,7 @@ from typing import Any
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from eshoppye import app_state, config, explore, fmt
+from eshoppye import app_state, app_views, config, explore, fmt
 from eshoppye.categories import label, name_of
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -331,8 +331,53 @@ def sidebar() -> None:
 
         st.markdown("#### Modèles")
         slot = st.empty()
+        _about()
     st.session_state["_sidebar_models_slot"] = slot
     _render_models(slot)
+
+
+@st.cache_data(show_spinner=False, ttl=300)
+def _project_links() -> dict[str, str]:
+    return app_views.project_links()
+
+
+@st.cache_data(show_spinner=False, ttl=300)
+def _readme_sections() -> list[dict[str, str]]:
+    return app_views.readme_sections()
+
+
+def readme_block() -> None:
+    """The project's links and its README, section by section (Accueil's footer; the sidebar's
+    "À propos" links here with ``?readme=1``, which opens it)."""
+    links = _project_links()
+    st.markdown(f"Le challenge : [challengedata.ens.fr n° 35]({app_views.CHALLENGE_URL})"
+                + "".join(f" · [{md_escape(k)}]({v})" for k, v in links.items()))
+    sections = _readme_sections()
+    if not sections:
+        st.caption("README.md introuvable à la racine du dépôt.")
+        return
+    with st.expander("📖 Le README du projet (installation, ligne de commande, résultats)",
+                     expanded=st.query_params.get("readme") == "1"):
+        pick = st.selectbox("Section", range(len(sections)), key="readme_section",
+                            format_func=lambda i: sections[i]["title"])
+        st.caption(f"Dans le dépôt : {code_span('README.md#' + sections[pick]['anchor'])}")
+        st.markdown(sections[pick]["body"])
+
+
+def _about() -> None:
+    """The sidebar's "À propos": version and licence, the challenge, and the project's own links
+    (``project.urls`` of pyproject.toml) or, when it declares none, its README read in the app."""
+    from eshoppye import __version__
+
+    st.markdown("#### À propos")
+    st.caption(f"eShopPye {__version__} · licence MIT · "
+               f"[challenge Rakuten (challengedata.ens.fr n° 35)]({app_views.CHALLENGE_URL})")
+    links = _project_links()
+    if links:
+        st.markdown(" · ".join(f"[{md_escape(k)}]({v})" for k, v in links.items()))
+    st.page_link("pages/accueil.py", label="Lire le README du projet", icon="📖", query_params={"readme": "1"})
+    if not links:
+        st.caption("Code et documentation : `README.md` à la racine du dépôt.")
 
 
 def _render_models(slot) -> None:

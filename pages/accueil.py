@@ -8,7 +8,7 @@ import streamlit as st
 
 from eshoppye import app_state
 from eshoppye.categories import CODES, NAMES, TRAIN_COUNT
-from pages._shared import chart, MODEL_BLURB, fr_int, fr_pct, page_setup, read_metrics_safe
+from pages._shared import chart, MODEL_BLURB, fr_int, fr_pct, page_setup, read_metrics_safe, readme_block
 
 page_setup("")
 st.html("""<div class='hero'><h2>Ranger automatiquement chaque produit dans la bonne catégorie</h2>
@@ -112,3 +112,6 @@ n1, n2, n3 = st.columns(3)
 n1.page_link("pages/donnees.py", label="Explorer les données", icon="📊")
 n2.page_link("pages/modeles.py", label="Comparer les modèles", icon="🧠")
 n3.page_link("pages/classifier.py", label="Classer un produit", icon="🏷️")
+
+st.subheader("Le projet")
+readme_block()

@@ -116,6 +116,45 @@ def test_accueil_content_and_sidebar():
     assert any("Données utilisées" in m.value for m in at.sidebar.markdown)
 
 
+def test_sidebar_about_links_the_challenge_and_the_readme():
+    from eshoppye import app_views
+
+    at = _app()
+    _ok(at)
+    assert any("À propos" in m.value for m in at.sidebar.markdown)
+    captions = " ".join(c.value for c in at.sidebar.caption)
+    assert "(https://challengedata.ens.fr/challenges/35)" in captions
+    assert any(p.proto.label == "Lire le README du projet" for p in at.sidebar.get("page_link"))
+    if not app_views.project_links():  # no project.urls: the README, read in the app, no made-up address
+        assert "README.md" in captions
+        assert not any("github.com" in m.value for m in [*at.sidebar.markdown, *at.markdown])
+    # Accueil's footer: the README section by section, with its anchor in the repository
+    sections = app_views.readme_sections()
+    box = at.selectbox(key="readme_section")
+    assert box.options[1] == sections[1]["title"]
+    box.set_value(1).run()
+    _ok(at)
+    assert any("README.md#" + sections[1]["anchor"] in c.value for c in at.caption)
+    assert any("make app" in m.value for m in at.markdown)  # the quick start section is shown
+
+
+def test_project_links_and_readme_sections(tmp_path):
+    from eshoppye import app_views
+
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    assert app_views.project_links(tmp_path) == {}
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n[project.urls]\n"Dépôt" = "https://example.org/depot"\nbad = "javascript:alert(1)"\n')
+    assert app_views.project_links(tmp_path) == {"Dépôt": "https://example.org/depot"}
+    (tmp_path / "README.md").write_text("# Titre\n\nIntro.\n![capture](a.png)\n\n## Démarrage (deux commandes)\n"
+                                        "```\n## pas un titre\n```\nTexte.\n\n## Vide\n", encoding="utf-8")
+    secs = app_views.readme_sections(tmp_path)
+    assert [s["title"] for s in secs] == ["Présentation", "Démarrage (deux commandes)"]
+    assert secs[1]["anchor"] == "démarrage-deux-commandes"
+    assert "a.png" not in secs[0]["body"] and "## pas un titre" in secs[1]["body"]
+    assert app_views.readme_sections(tmp_path / "absent") == []
+
+
 def test_donnees_page_charts_words_images_gallery():
     at = _app("donnees")
     _ok(at)
