@@ -64,3 +64,10 @@ def megabytes(mb: float | None, na: str = NA) -> str:
     if mb < 0.1:
         return num(mb * 1000, 0 if mb * 1000 >= 10 else 1) + NNBSP + "ko"
     return num(mb, 1 if mb < 100 else 0) + NNBSP + "Mo"
+
+
+def grid(values, fn=None, **kwargs) -> list[list[str]]:
+    """Every cell of a 2-D array formatted by ``fn`` (default :func:`pct`), as nested lists: the
+    ``customdata`` of a Plotly heatmap, so that its hover reads ``42,9 %`` and not d3's ``42.9%``."""
+    fn = fn or pct
+    return [[fn(None if _missing(v) else float(v), **kwargs) for v in row] for row in values]

@@ -323,7 +323,11 @@ with tab_one:
         with f_col:
             if r.fusion_shares:
                 shares = r.fusion_shares
-                fig = go.Figure(go.Pie(labels=list(shares), values=[max(v, 0) for v in shares.values()], hole=0.5,
+                values = [max(v, 0) for v in shares.values()]
+                shown = [[fr_pct(v / (sum(values) or 1.0))] for v in values]  # French, not d3's 21.4%
+                fig = go.Figure(go.Pie(labels=list(shares), values=values, hole=0.5, sort=False,
+                                       customdata=shown, texttemplate="%{customdata[0]}",
+                                       hovertemplate="%{label}<br>%{customdata[0]} de la décision<extra></extra>",
                                        marker_colors=["#bf0000", "#8a1538", "#1f77b4", "#c9ccd3"]))
                 fig.update_layout(height=300, margin=dict(l=5, r=5, t=40, b=5),
                                   title=f"Poids de chaque modèle dans la combinaison ({FUSION_INPUTS.get(r.fusion_inputs, r.fusion_inputs)})")

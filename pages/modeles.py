@@ -152,7 +152,8 @@ fig = px.imshow(pcf.to_numpy(dtype=float), x=list(pcf.columns), y=list(pcf.index
 fig.update_traces(textfont_size=10)
 fig.update_layout(height=140 + 45 * len(pcf), margin=dict(l=10, r=10, t=20, b=10), xaxis_tickangle=-45,
                   coloraxis_colorbar=dict(title="F1"))
-fig.update_traces(hovertemplate="%{y}<br>%{x}<br>F1 = %{z:.3f}<extra></extra>")
+fig.update_traces(customdata=fmt.grid(pcf.to_numpy(dtype=float), fmt.score),
+                  hovertemplate="%{y}<br>%{x}<br>F1 = %{customdata}<extra></extra>")
 chart(fig)
 
 # -- confusion matrix ---------------------------------------------------------------------------------
@@ -170,10 +171,14 @@ else:
     support = cm.sum(axis=1, keepdims=True)
     shown = np.divide(cm, support, out=np.zeros_like(cm), where=support > 0) if normalize else cm
     labels_ = [label(c) for c in classes]
+    share = np.divide(cm, support, out=np.zeros_like(cm), where=support > 0)
+    cells = [[[fmt.integer(n), fmt.pct(f)] for n, f in zip(rn, rf)] for rn, rf in zip(cm, share)]
     fig = go.Figure(go.Heatmap(
-        z=shown, x=labels_, y=labels_, colorscale="Reds", customdata=cm,
-        hovertemplate="réel : %{y}<br>prédit : %{x}<br>%{customdata:.0f} produits"
-                      + (" (%{z:.1%})" if normalize else "") + "<extra></extra>"))
+        z=shown, x=labels_, y=labels_, colorscale="Reds", customdata=cells,
+        colorbar=dict(tickvals=[0, 0.25, 0.5, 0.75, 1], ticktext=[fmt.pct(v, 0) for v in (0, 0.25, 0.5, 0.75, 1)])
+        if normalize else None,
+        hovertemplate="réel : %{y}<br>prédit : %{x}<br>%{customdata[0]} produits (%{customdata[1]} de la "
+                      "catégorie réelle)<extra></extra>"))
     fig.update_layout(height=760, margin=dict(l=10, r=10, t=20, b=10), xaxis_title="catégorie prédite",
                       yaxis_title="catégorie réelle", yaxis_autorange="reversed", xaxis_tickangle=-45)
     chart(fig)

@@ -7,12 +7,14 @@ inert (escaped Markdown or a table cell). A database that cannot be reached is o
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from eshoppye import fmt
 from eshoppye.categories import CODES, label
 from eshoppye.errors import EshoppyeError
 from eshoppye.review import ReviewUnavailable
@@ -229,14 +231,18 @@ else:
     fig = go.Figure()
     for model, part in prec.groupby("model", sort=False):
         fig.add_bar(x=part["catégorie"], y=part["precision"], name=str(model),
-                    customdata=part[["correct", "reviewed"]].to_numpy(), textposition="outside", cliponaxis=False,
+                    customdata=[[k, n, fmt.pct(p, 0)] for k, n, p in
+                                zip(part["correct"], part["reviewed"], part["precision"])],
+                    textposition="outside", cliponaxis=False,
                     text=[f"{k}/{n}" for k, n in zip(part["correct"], part["reviewed"])],
-                    hovertemplate="%{x}<br>" + str(model) + " : %{y:.0%} (%{customdata[0]} justes sur "
-                                  "%{customdata[1]} revus)<extra></extra>")
+                    hovertemplate="%{x}<br>" + html.escape(str(model)) + " : %{customdata[2]} (%{customdata[0]} "
+                                  "justes sur %{customdata[1]} revus)<extra></extra>")
+    ticks = [0, 0.25, 0.5, 0.75, 1]
     fig.update_layout(barmode="group", height=380, margin=dict(l=5, r=5, t=10, b=5),
-                      yaxis=dict(range=[0, 1.12], tickformat=".0%", title="précision"),
+                      yaxis=dict(range=[0, 1.12], tickvals=ticks, ticktext=[fmt.pct(v, 0) for v in ticks],
+                                 title="précision"),
                       xaxis=dict(automargin=True), legend=dict(orientation="h", y=-0.35),
-                      separators=", ")
+                      separators=fmt.PLOTLY_SEPARATORS)
     st.plotly_chart(fig, width="stretch", key="rev_precision", config={"displayModeBar": False})
     st.caption("Pour chaque catégorie qu'un modèle a proposée en premier sur un produit revu : part des cas où la "
                "personne a retenu cette catégorie (produits « non classables » exclus) ; au-dessus de chaque barre, "

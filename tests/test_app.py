@@ -89,6 +89,34 @@ def _labels() -> set[str]:
     return {html.escape(label(c)) for c in CODES}
 
 
+_D3_PERCENT = None
+
+
+def _d3_percents(at) -> list[str]:
+    """Percentages a chart would write the English way (d3's ``42.9%``): a ``%`` format in a
+    hover or text template or an axis, or a pie's default percentage labels."""
+    import json
+    import re
+
+    global _D3_PERCENT
+    _D3_PERCENT = _D3_PERCENT or re.compile(r"%\{[^}]*:[^}]*%\}|%\{percent\}|\"tickformat\":\s*\"[^\"]*%")
+    bad = []
+    for c in at.get("plotly_chart"):
+        bad += _D3_PERCENT.findall(c.proto.spec)
+        for trace in json.loads(c.proto.spec).get("data", []):
+            if trace.get("type") == "pie" and "texttemplate" not in trace:
+                bad.append("pie: default percentage labels")
+    return bad
+
+
+def _hovers(at) -> list:
+    """``(hovertemplate, customdata)`` of every trace of every chart."""
+    import json
+
+    return [(t.get("hovertemplate", ""), t.get("customdata")) for c in at.get("plotly_chart")
+            for t in json.loads(c.proto.spec).get("data", [])]
+
+
 # -- pages ---------------------------------------------------------------------------------------
 
 def test_accueil_is_fast_and_never_imports_tensorflow():
@@ -170,6 +198,7 @@ def test_donnees_page_charts_words_images_gallery():
         charts += len(at.get("plotly_chart"))
         if tab == "Images":
             assert any("Image moyenne" in s.value for s in at.subheader)
+        assert not _d3_percents(at), (tab, _d3_percents(at))
     assert charts >= 5
     # telling words of another category
     at.session_state["don_tab"] = "Mots caractéristiques"
@@ -202,9 +231,15 @@ def test_modeles_page_table_heatmaps_confusion():
     assert at.dataframe[0].value.shape[0] >= 1
     assert len(at.get("plotly_chart")) >= 5
     names = list(at.dataframe[0].value["modèle"])  # the overview: models the app loads
+    # French percentages in the hovers (customdata strings), never d3's 42.9%
+    assert not _d3_percents(at), _d3_percents(at)
+    confusion = [(h, d) for h, d in _hovers(at) if h.startswith("réel : ")]
+    assert confusion and "%{customdata[1]}" in confusion[0][0]
+    assert any(cell[1].endswith("\u202f%") and "," in cell[1] for row in confusion[0][1] for cell in row)
     at.selectbox(key="cm_model").select(names[-1]).run()
     at.toggle(key="cm_norm").set_value(False).run()
     _ok(at)
+    assert not _d3_percents(at)
     # confused examples need the model's predictions on the whole test split: a text model keeps this
     # test quick on a slow machine (an image model first extracts features of every test photo)
     text_models = [n for n in names if n.startswith("text-")]
@@ -385,6 +420,10 @@ def test_classifier_why_explains_the_decided_category():
     at.text_input(key="clf_title").input("Auto Plus N° 2790 Du 15/02/2008").run()
     at.button(key="clf_go").click().run()
     _ok(at)
+    assert not _d3_percents(at), _d3_percents(at)  # the fusion's pie: French percentages
+    pies = [(h, d) for h, d in _hovers(at) if "de la décision" in h]
+    if at.session_state["clf_result"]["result"].fusion_shares:
+        assert pies and all(v[0].endswith("\u202f%") for v in pies[0][1])
     saved = at.session_state["clf_result"]
     figs = [c for c in at.get("plotly_chart") if "Mots qui désignent" in c.proto.spec]
     if saved["words"]:

@@ -109,6 +109,12 @@ def test_review_session(review_db):
     # progress counts products (the doubly reviewed one once); the chart is there
     assert _progress(at) == "4 / 6 revus"
     assert len(at.get("plotly_chart")) == 1
+    import json
+
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)  # French percentages, not d3's 50%
+    assert "%" not in spec["layout"]["yaxis"].get("tickformat", "")
+    assert all(t["hovertemplate"].count("%{y") == 0 and t["customdata"][0][2].endswith("\u202f%")
+               for t in spec["data"])
 
     # filters: disagreement only, then one category; the reviewed list
     at.toggle(key="rev_disagree").set_value(True).run()
