@@ -37,6 +37,29 @@ def confused_pairs(confusion: list[list[int]], classes=CODES, k: int = 10) -> li
     return rows
 
 
+def short_label(code: int, limit: int = 20) -> str:
+    """``2583 · piscine et spa`` cut to ``limit`` characters of name (a phone-width axis label)."""
+    from eshoppye.categories import name_of
+
+    name = name_of(code)
+    return f"{code} · " + (name if len(name) <= limit else name[:limit - 1].rstrip() + "…")
+
+
+def confusion_bars(confusion: list[list[int]], classes=CODES, k: int = 12) -> pd.DataFrame:
+    """The ``k`` most confused pairs for a phone-width bar chart, largest share of the true category
+    first: ``pair`` (two short lines, true then predicted), ``count``, ``share`` and their French
+    strings ``count_fr`` / ``share_fr``, and the full labels ``true_label`` / ``pred_label``."""
+    from eshoppye import fmt
+
+    rows = confused_pairs(confusion, classes, k=len(classes) ** 2)
+    rows = sorted(rows, key=lambda r: (-r["share"], -r["count"]))[:k]
+    return pd.DataFrame([{"pair": f"{short_label(r['true'])}<br>→ {short_label(r['pred'])}",
+                          "count": r["count"], "share": r["share"], "count_fr": fmt.integer(r["count"]),
+                          "share_fr": fmt.pct(r["share"]), "true_label": label(r["true"]),
+                          "pred_label": label(r["pred"])} for r in rows],
+                        columns=["pair", "count", "share", "count_fr", "share_fr", "true_label", "pred_label"])
+
+
 def dev_decision_line(metrics: dict[str, Any]) -> str | None:
     """One French sentence with the final decision's weighted F1 on the development set (titles,
     photo rows with and without their photo, photo alone), or None when it was not measured."""

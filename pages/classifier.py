@@ -330,7 +330,8 @@ with tab_one:
                                        hovertemplate="%{label}<br>%{customdata[0]} de la décision<extra></extra>",
                                        marker_colors=["#bf0000", "#8a1538", "#1f77b4", "#c9ccd3"]))
                 fig.update_layout(height=300, margin=dict(l=5, r=5, t=40, b=5),
-                                  title=f"Poids de chaque modèle dans la combinaison ({FUSION_INPUTS.get(r.fusion_inputs, r.fusion_inputs)})")
+                                  title=f"Poids de chaque modèle dans la combinaison<br><sup>"
+                                        f"{FUSION_INPUTS.get(r.fusion_inputs, r.fusion_inputs)}</sup>")
                 chart(fig, key="why_fusion")
             elif "fusion-late" in loaded.models:
                 st.caption("La combinaison des modèles n'a pas pu se prononcer sur ce produit.")

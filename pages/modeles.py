@@ -154,7 +154,20 @@ fig.update_layout(height=140 + 45 * len(pcf), margin=dict(l=10, r=10, t=20, b=10
                   coloraxis_colorbar=dict(title="F1"))
 fig.update_traces(customdata=fmt.grid(pcf.to_numpy(dtype=float), fmt.score),
                   hovertemplate="%{y}<br>%{x}<br>F1 = %{customdata}<extra></extra>")
-chart(fig)
+with st.container(key="wide_only_f1"):  # hidden at phone width (assets/style.css)
+    chart(fig, key="f1_wide")
+with st.container(key="narrow_only_f1"):  # phone width: one row per category, one column per model
+    f1t = pcf.T
+    fig = go.Figure(go.Heatmap(
+        z=f1t.to_numpy(dtype=float), x=list(f1t.columns), y=[app_views.short_label(c, 16) for c in CODES],
+        zmin=0, zmax=1, colorscale="RdYlGn", showscale=False, xgap=1, ygap=1,
+        text=fmt.grid(f1t.to_numpy(dtype=float), fmt.score, digits=2),
+        texttemplate="%{text}", textfont_size=10,
+        hovertemplate="%{y}<br>%{x}<br>F1 = %{text}<extra></extra>"))
+    fig.update_layout(height=110 + 24 * len(CODES), margin=dict(l=5, r=5, t=10, b=5),
+                      yaxis=dict(autorange="reversed", tickfont_size=10, type="category"),
+                      xaxis=dict(side="top", tickangle=-35, tickfont_size=10))
+    chart(fig, key="f1_narrow")
 
 # -- confusion matrix ---------------------------------------------------------------------------------
 st.subheader("Matrice de confusion")
@@ -181,8 +194,28 @@ else:
                       "catégorie réelle)<extra></extra>"))
     fig.update_layout(height=760, margin=dict(l=10, r=10, t=20, b=10), xaxis_title="catégorie prédite",
                       yaxis_title="catégorie réelle", yaxis_autorange="reversed", xaxis_tickangle=-45)
-    chart(fig)
-    st.caption("Survolez une case pour le détail ; zoomez en sélectionnant une zone, double-cliquez pour revenir.")
+    with st.container(key="wide_only_cm"):  # hidden at phone width (assets/style.css)
+        chart(fig, key="cm_wide")
+        st.caption("Survolez une case pour le détail ; zoomez en sélectionnant une zone, double-cliquez pour revenir.")
+    with st.container(key="narrow_only_cm"):  # phone width: the most confused pairs, as bars
+        bars = app_views.confusion_bars(cm.astype(int).tolist(), classes, k=12)
+        if len(bars):
+            value = bars["share"] if normalize else bars["count"]
+            fig = go.Figure(go.Bar(
+                x=value, y=bars["pair"], orientation="h", marker_color="#bf0000",
+                text=[f"{sh} ({n} produit{'s' if c > 1 else ''})" if normalize else n
+                      for sh, n, c in zip(bars["share_fr"], bars["count_fr"], bars["count"])],
+                textposition="outside", cliponaxis=False,
+                customdata=bars[["true_label", "pred_label", "count_fr", "share_fr"]].to_numpy(),
+                hovertemplate="réel : %{customdata[0]}<br>prédit : %{customdata[1]}<br>%{customdata[2]} produits "
+                              "(%{customdata[3]} de la catégorie réelle)<extra></extra>"))
+            fig.update_layout(height=90 + 46 * len(bars), margin=dict(l=5, r=40, t=30, b=5),
+                              title=dict(text="Les confusions les plus fréquentes", font_size=14),
+                              yaxis=dict(autorange="reversed", tickfont_size=10, type="category"),
+                              xaxis=dict(showticklabels=False, range=[0, float(value.max()) * (1.9 if normalize else 1.3)]))
+            chart(fig, key="cm_narrow")
+            st.caption("Sur un écran étroit, la matrice 27 × 27 laisse place aux paires les plus confondues "
+                       + ("(part de la catégorie réelle)." if normalize else "(nombre de produits)."))
 
     # -- most confused pairs ------------------------------------------------------------------------
     st.subheader("Catégories les plus confondues")
@@ -191,9 +224,8 @@ else:
         st.success(f"{chosen} ne confond aucune catégorie sur la partie {evaluated_on}.")
     else:
         pdf = pd.DataFrame([{"catégorie réelle": label(p["true"]), "prédite à tort": label(p["pred"]),
-                             "produits": p["count"], "part de la catégorie": p["share"]} for p in pairs])
-        st.dataframe(pdf, hide_index=True, width="stretch",
-                     column_config={"part de la catégorie": st.column_config.NumberColumn(format="percent")})
+                             "produits": p["count"], "part de la catégorie": fmt.pct(p["share"])} for p in pairs])
+        st.dataframe(pdf, hide_index=True, width="stretch")
         pick = st.selectbox("Voir des exemples pour la paire", range(len(pairs)), key="pair_pick",
                             format_func=lambda i: f"{label(pairs[i]['true'])} → {label(pairs[i]['pred'])}")
         if st.button("Montrer des produits confondus", key="pair_go"):

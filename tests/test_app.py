@@ -224,6 +224,8 @@ def test_donnees_page_charts_words_images_gallery():
 
 
 def test_modeles_page_table_heatmaps_confusion():
+    import json
+
     at = _app("modeles")
     _ok(at)
     if any("Aucune métrique" in i.value for i in at.info):
@@ -233,6 +235,13 @@ def test_modeles_page_table_heatmaps_confusion():
     names = list(at.dataframe[0].value["modèle"])  # the overview: models the app loads
     # French percentages in the hovers (customdata strings), never d3's 42.9%
     assert not _d3_percents(at), _d3_percents(at)
+    # every figure that is too wide for a phone has a narrow version, shown by CSS at phone width
+    specs = {json.loads(c.proto.spec).get("layout", {}).get("title", {}).get("text", ""): c for c in at.get("plotly_chart")}
+    assert "Les confusions les plus fréquentes" in specs
+    bars = json.loads(specs["Les confusions les plus fréquentes"].proto.spec)["data"][0]
+    assert bars["type"] == "bar" and 1 <= len(bars["y"]) <= 12 and all("→" in y for y in bars["y"])
+    assert list(bars["x"]) == sorted(bars["x"], reverse=True)  # largest share first
+    assert all("\u202f% (" in t and "produit" in t for t in bars["text"])
     confusion = [(h, d) for h, d in _hovers(at) if h.startswith("réel : ")]
     assert confusion and "%{customdata[1]}" in confusion[0][0]
     assert any(cell[1].endswith("\u202f%") and "," in cell[1] for row in confusion[0][1] for cell in row)
@@ -595,6 +604,25 @@ def test_classifier_without_models(tmp_path, monkeypatch):
     at = _app("classifier")
     _ok(at)
     assert any("Modèles indisponibles" in e for e in _errors(at))
+
+
+def test_confusion_bars_and_chip_titles():
+    from eshoppye import app_views
+    from eshoppye.categories import CODES
+
+    cm = [[0] * 27 for _ in CODES]
+    cm[0][0], cm[0][1] = 8, 2       # 20 % of class 0 go to class 1
+    cm[2][2], cm[2][3] = 1, 3       # 75 % of class 2 go to class 3 (fewer products, larger share)
+    cm[4][5] = 1                    # 100 % of a single product
+    bars = app_views.confusion_bars(cm, CODES, k=2)
+    assert list(bars["share"]) == [1.0, 0.75] and list(bars["count"]) == [1, 3]
+    assert bars["share_fr"][1] == "75,0\u202f%" and "<br>→ " in bars["pair"][0]
+    assert app_views.confusion_bars([[1]], CODES).empty
+    assert app_views.short_label(2583) == "2583 · piscine et spa"
+    assert len(app_views.short_label(1300, 10).split(" · ", 1)[1]) == 10
+    assert app_views.chip_title("Manette sans fil pour PS4 Dualshock noire") == "Manette sans fil pour PS4…"
+    assert app_views.chip_title("Court") == "Court"
+    assert len(app_views.chip_title("x" * 80)) == 27
 
 
 def test_explore_helpers_on_a_tiny_frame():

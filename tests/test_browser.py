@@ -228,8 +228,43 @@ def test_phone_width_pages_are_usable(browser, server):
         _french_numbers(page)
         if path == "/classifier":
             _phone_chips(page)
+        if path == "/modeles":
+            _phone_heatmaps(page)
         _shot(page, shot)
     ctx.close()
+
+
+def _tick_boxes(page, key: str, axis: str) -> list[dict]:
+    return page.evaluate(
+        "([key, axis]) => [...document.querySelectorAll(`.st-key-${key} .${axis}tick text`)].map(t => {"
+        " const r = t.getBoundingClientRect(); return {y: r.y, h: r.height, w: r.width,"
+        " size: parseFloat(getComputedStyle(t).fontSize) || parseFloat(t.style.fontSize), text: t.textContent}; })",
+        [key, axis])
+
+
+def _phone_heatmaps(page) -> None:
+    """Defect 6: at 390 px the per-class F1 heatmap and the confusion matrix are readable: the
+    27-column versions give way to one row per category and to the most confused pairs as bars."""
+    for key in ("wide_only_f1", "wide_only_cm"):
+        assert not page.locator(f".st-key-{key}").is_visible(), key
+    for key in ("narrow_only_f1", "narrow_only_cm"):
+        page.locator(f".st-key-{key} .main-svg").first.scroll_into_view_if_needed()
+        assert page.locator(f".st-key-{key}").is_visible(), key
+    ticks = _tick_boxes(page, "narrow_only_f1", "y")
+    assert len(ticks) == 27, len(ticks)
+    ticks.sort(key=lambda t: t["y"])
+    assert all(b["y"] >= a["y"] + a["h"] - 1 for a, b in zip(ticks, ticks[1:])), "F1: labels overlap"
+    assert min(t["size"] for t in ticks) >= 10
+    cells = page.locator(".st-key-narrow_only_f1 .textpoint, .st-key-narrow_only_f1 text.textpoint")
+    assert cells.count() == 0 or cells.count() >= 27
+    pairs = _tick_boxes(page, "narrow_only_cm", "y")
+    assert 3 <= len(pairs) <= 12
+    assert all(t["size"] >= 10 for t in pairs)
+    pairs.sort(key=lambda t: t["y"])
+    assert all(b["y"] >= a["y"] + a["h"] - 1 for a, b in zip(pairs, pairs[1:])), "pairs: labels overlap"
+    assert all("→" in t["text"] for t in pairs)
+    width = page.evaluate("() => document.querySelector('.st-key-narrow_only_cm .main-svg').getBoundingClientRect().right")
+    assert width <= PHONE["width"]
 
 
 def _phone_chips(page) -> None:
