@@ -189,6 +189,12 @@ def test_first_visit_by_direct_link_keeps_the_app_navigation(browser, server):
     assert not any(l.split("\n")[-1].strip() in raw for l in links), links
     assert page.get_by_text("Données utilisées").count() >= 1  # the app's own sidebar blocks
     _shot(page, "00_direct_link_classifier.png")
+    # the sidebar's "À propos" opens the project's README on Accueil (no made-up repository address)
+    page.locator("[data-testid='stSidebar']").get_by_text("Lire le README du projet").click()
+    page.get_by_text("Dans le dépôt :").first.wait_for()
+    assert "readme=1" in page.url, page.url  # Accueil, the default page, is served at /
+    _settle(page)
+    _no_exception(page)
     # a second direct link, in a new tab, still goes through the app
     other = ctx.new_page()
     other.goto(server["url"] + "/donnees")
