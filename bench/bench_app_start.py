@@ -15,6 +15,7 @@ and classifies again. Prints one table per run and the median over the runs:
 
     python3 bench/bench_app_start.py              # one cold start
     python3 bench/bench_app_start.py --runs 3     # three cold starts, medians
+    ESHOPPYE_MODELS_DIR=DOSSIER python3 bench/bench_app_start.py   # another set of models
 
 Needs chromium (``/usr/bin/chromium`` or ``ESHOPPYE_CHROMIUM``) and the ``playwright`` package of
 ``requirements-test.txt``; ``playwright install`` is never run.
