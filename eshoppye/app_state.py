@@ -211,6 +211,8 @@ def _finish(models: dict[str, Any], problems: list[str], progress: ProgressFn, w
         warm_up(models, with_image=with_image)  # graph tracing and backbone loading now, not on the first click
     except EshoppyeError as exc:
         problems.append(f"préchauffage: {exc}")
+    except Exception as exc:  # noqa: BLE001 - a model that fails here fails on its first product, not the app
+        problems.append(f"préchauffage: échec ({exc.__class__.__name__})")
     # The models (TensorFlow graphs, weights, vocabularies) live as long as the server: moving them
     # out of the garbage collector's reach makes every later full collection cheap (with them,
     # one took about 2 s holding the GIL, so every session and the health check waited).
@@ -294,10 +296,12 @@ def complete_app_models(loaded: LoadedModels, progress: ProgressFn | None = None
     :class:`LoadedModels`; ``loaded`` itself is not modified (other sessions keep using it).
 
     The fusion models that were attached to the text models only are loaded again and attached to
-    all their bases. ``problems`` keeps those of ``loaded`` and adds the new ones; ``seconds`` is
-    the time of this stage. Returns ``loaded`` itself when nothing is pending.
+    all their bases (to those that could be loaded, when an image model fails: the fusion keeps
+    deciding on the text, and the failure is in ``problems``). ``problems`` keeps those of
+    ``loaded`` and adds the new ones; ``stages["image"]`` is the time of this stage. Returns
+    ``loaded`` itself when nothing is pending or when it already is the result of this function.
     """
-    if not loaded.pending and not loaded.partial:
+    if (not loaded.pending and not loaded.partial) or "image" in loaded.stages:
         return loaded
     progress = progress or no_progress
     t0 = time.perf_counter()
@@ -316,14 +320,16 @@ def complete_app_models(loaded: LoadedModels, progress: ProgressFn | None = None
     info = [row for row in loaded.info if row["name"] not in loaded.partial]
     again = [{"name": row["name"], "kind": row["kind"], "version": row["version"], "origin": row["origin"],
               "path": Path(row["path"])} for row in loaded.info if row["name"] in loaded.partial]
-    _load_items(later + again, models, info, problems, progress, partial=set())
+    _load_items(later + again, models, info, problems, progress, partial=set(loaded.partial))
+    still = sorted(n for n in loaded.partial if n in models
+                   and set(getattr(models[n], "params", {}).get("bases") or []) - set(models))
     order = {row["name"]: i for i, row in enumerate(loaded.info)}
     info.sort(key=lambda row: order.get(row["name"], len(order)))
     new = {n: models[n] for n in models if n not in loaded.models or n in loaded.partial}
     _finish(models, problems, progress, with_image=True)
     seconds = time.perf_counter() - t0
     return LoadedModels(models=models, info=info, source=loaded.source, problems=problems,
-                        seconds=loaded.seconds + seconds, loaded_now=sorted(new),
+                        seconds=loaded.seconds + seconds, loaded_now=sorted(new), partial=still,
                         stages={**loaded.stages, "image": seconds})
 
 

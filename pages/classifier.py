@@ -182,6 +182,9 @@ if image_bytes is not None and not loaded.complete:
             loaded = get_models(with_image=True)
         except EshoppyeError as exc:
             st.error(f"Modèle image indisponible : {exc}. Le produit sera classé sur le texte seul.")
+        except Exception as exc:  # noqa: BLE001 - the text models keep working
+            st.error(f"Modèle image indisponible ({exc.__class__.__name__}). Le produit sera classé sur le "
+                     "texte seul.")
 with status_box:
     for p in loaded.problems:
         st.warning(f"Modèle non chargé : {p}")

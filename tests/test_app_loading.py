@@ -103,3 +103,36 @@ def test_needs_image_stack():
     assert needs_image_stack(pd.DataFrame({"designation": ["a", "b"], "image_path": ["", "x.jpg"]}))
     assert needs_image_stack(pd.DataFrame({"designation": ["a"], "imageid": [123]}))
     assert not needs_image_stack(pd.DataFrame({"designation": ["a"], "imageid": [""]}))
+
+
+def test_a_broken_image_model_leaves_the_text_decision_working(tmp_path):
+    """The image model's weights do not match their checksum: the photo stage reports it in French,
+    fusion-late stays attached to the text models and still decides; nothing is retried in a loop."""
+    import shutil
+
+    models = tmp_path / "models"
+    for sub in Path(MODELS).iterdir():
+        if (sub / "model.json").is_file():
+            shutil.copytree(sub, models / sub.name)
+    weights = next(p for p in (models / "image-effnet").iterdir() if p.name != "model.json")
+    weights.write_bytes(weights.read_bytes()[:-10] + b"0123456789")
+    script = (
+        "import json\n"
+        "from eshoppye import app_state\n"
+        "from eshoppye.predict import classify_product\n"
+        "text = app_state.load_app_models(stage='text')\n"
+        "full = app_state.complete_app_models(text)\n"
+        "r = classify_product(full.models, 'Manette sans fil pour PS4 Dualshock noire', '')\n"
+        "print('RESULT' + json.dumps({'models': sorted(full.models), 'problems': full.problems,\n"
+        "    'partial': full.partial, 'again': app_state.complete_app_models(full) is full,\n"
+        "    'decided_by': r.decided_by, 'code': r.code}))\n")
+    env = dict(os.environ, ESHOPPYE_MODELS_DIR=str(models), TF_CPP_MIN_LOG_LEVEL="2")
+    env.pop("ESHOPPYE_MANIFEST", None)
+    proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=900)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = json.loads(proc.stdout.split("RESULT", 1)[1])
+    assert "image-effnet" not in out["models"] and "fusion-late" in out["models"]
+    assert any(p.startswith("image-effnet") for p in out["problems"]), out["problems"]
+    assert out["partial"] == ["fusion-late"] and out["again"]
+    assert out["decided_by"] == "fusion-late" and out["code"] is not None
