@@ -46,7 +46,8 @@ def train_models(data_dir: Path, names: list[str], out_dir: Path | None, strict:
     """Train, save and evaluate ``names``; returns the metrics entries. ``extra_dir``: more
     products in the challenge format, added to the training split only (:mod:`eshoppye.extra`).
     ``prototypes``: the text models also learn the category prototypes (:mod:`eshoppye.prototypes`).
-    ``model_params`` maps a model name to constructor parameters (``{"text-embed": {"encoder": "e5"}}``).
+    ``model_params`` maps a model name (fusion models included) to constructor parameters
+    (``{"text-embed": {"encoder": "e5"}}``).
 
     With ``out_dir=None`` the models are saved (their size is part of the metrics) in a
     temporary directory removed at the end: only the metrics remain.
@@ -104,7 +105,8 @@ def _train_models(data_dir: Path, names: list[str], out_dir: Path, strict: bool,
 
             if saved is None:
                 saved = _saved_bases(out_dir)
-            model = fit_fusion(name, dataset, parts, {**saved, **trained}, progress=progress)
+            model = fit_fusion(name, dataset, parts, {**saved, **trained}, progress=progress,
+                               params=(model_params or {}).get(name))
         else:
             model = create(name, **(model_params or {}).get(name, {}))
             fit_frame = train

@@ -57,6 +57,8 @@ def test_train_evaluate_predict_on_a_slice(tmp_path):
     assert 0.3 < entry["weighted_f1"] <= 1.0
     assert entry["data_fingerprint"] == data["data"]["fingerprint"] and entry["split"] == "test"
     assert len(entry["confusion"]) == 27 and entry["latency"]["p50_ms"] > 0
+    # the static table is the default text representation
+    assert json.loads((models / "text-embed" / "model.json").read_text())["params"]["encoder"] == "static"
 
     # a rerun on the same data gives the same metrics
     r2 = run("train", "--limit", "600", "--models", "text-tfidf", "--out", str(tmp_path / "m2"),
@@ -96,6 +98,19 @@ def test_train_evaluate_predict_on_a_slice(tmp_path):
     assert len(pred) == 4  # every input row comes out, in order
     assert pd.isna(pred.loc[2, "prdtypecode"]) and pred.loc[2, "problème"] == "6 champs au lieu de 4, produit non classé"
     assert pd.isna(pred.loc[3, "prdtypecode"]) and "produit non classé" in pred.loc[3, "problème"]
+
+
+def test_text_encoder_defaults_to_static_and_e5_stays_selectable(monkeypatch, tmp_path):
+    """``--text-encoder`` reaches text-embed and fusion-concat; static unless e5 is asked for."""
+    import eshoppye.train as train_mod
+
+    seen = []
+    monkeypatch.setattr(train_mod, "train_models", lambda **kw: seen.append(kw["model_params"]) or {})
+    for extra, want in (([], "static"), (["--text-encoder", "e5"], "e5")):
+        assert main(["train", "--models", "text-embed,fusion-concat", "--out", str(tmp_path / "m"),
+                     *extra]) == 0
+        assert seen[-1] == {"text-embed": {"encoder": want}, "fusion-concat": {"encoder": want}}
+    assert "static (défaut" in " ".join(run("train", "--help").stdout.split())
 
 
 def test_data_env_variable_is_the_default(monkeypatch, tmp_path, capsys):

@@ -175,8 +175,10 @@ def test_text_embed_round_trip_keeps_its_encoder(products, tmp_path, encoder, mi
     assert (loaded.predict(X) == y).mean() >= min_right
 
 
-def test_default_encoder_is_e5_and_unknown_is_refused():
-    assert create("text-embed").params["encoder"] == "e5-small"
+def test_default_encoder_is_static_e5_selectable_and_unknown_is_refused():
+    assert create("text-embed").params["encoder"] == "static"
+    assert create("fusion-concat").params["encoder"] == "static"
+    assert create("text-embed", encoder="e5").params["encoder"] == "e5-small"
     with pytest.raises(EshoppyeError, match="inconnu"):
         create("text-embed", encoder="word2vec")
 

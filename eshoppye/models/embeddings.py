@@ -65,7 +65,7 @@ def _encode_batch(encoder: str, texts: list[str]) -> np.ndarray:
     raise EshoppyeError(f"encodeur de phrases inconnu: {encoder}")
 
 
-def encode_texts(texts: list[str], encoder: str = "e5-small", batch_size: int = 64,
+def encode_texts(texts: list[str], encoder: str = "static", batch_size: int = 64,
                  progress: bool = False, disk_cache: bool = False) -> np.ndarray:
     """L2-normalised sentence embeddings, memoised in memory and, with ``disk_cache`` (training
     runs), cached on disk per text set so that a rerun of ``eshoppye train`` skips encoding."""
@@ -112,7 +112,7 @@ def encode_texts(texts: list[str], encoder: str = "e5-small", batch_size: int = 
     return out
 
 
-def embed_frame(X, encoder: str = "e5-small", progress: bool = False,
+def embed_frame(X, encoder: str = "static", progress: bool = False,
                 disk_cache: bool = False) -> np.ndarray:
     """Sentence embeddings of title + start of description for each row of a frame."""
     encoder = canonical_encoder(encoder)

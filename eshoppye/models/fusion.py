@@ -263,13 +263,15 @@ def build_concat_head(text_dim: int, image_dim: int, n_classes: int, hidden: int
 
 @register
 class ConcatFusionModel(Model):
-    """Sentence-encoder and EfficientNet features concatenated, then dense layers."""
+    """Sentence-encoder and EfficientNet features concatenated, then dense layers. The text
+    features come from ``encoder`` (default ``static``, the table distilled from e5; ``e5`` stays
+    selectable); a saved model keeps the encoder it was trained on."""
 
     name = "fusion-concat"
     kind = "fusion"
     version = "1.0.0"
 
-    def __init__(self, encoder: str = "e5-small", variant: str = "lite0", hidden: int = 256,
+    def __init__(self, encoder: str = "static", variant: str = "lite0", hidden: int = 256,
                  epochs: int = 60, batch_size: int = 64):
         super().__init__(encoder=encoder, variant=variant, hidden=hidden, epochs=epochs,
                          batch_size=batch_size)
@@ -331,13 +333,15 @@ class ConcatFusionModel(Model):
         self._net.load_weights(Path(directory) / "concat.weights.h5")
 
 
-def fit_fusion(name: str, dataset, parts: dict, available: dict, progress: bool = True) -> Model:
-    """Train a fusion model on the training split (bases must be trained for ``fusion-late``)."""
+def fit_fusion(name: str, dataset, parts: dict, available: dict, progress: bool = True,
+               params: dict | None = None) -> Model:
+    """Train a fusion model on the training split (bases must be trained for ``fusion-late``);
+    ``params`` are constructor parameters (e.g. ``{"encoder": "e5"}`` for ``fusion-concat``)."""
     from eshoppye.models.base import create
 
     train = dataset.frame.iloc[parts["train"]]
     y = train["prdtypecode"].to_numpy()
-    model = create(name)
+    model = create(name, **(params or {}))
     if name == "fusion-late":
         missing = [b for b in model.params["bases"] if b not in available]
         if missing:

