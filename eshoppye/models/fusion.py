@@ -7,11 +7,13 @@
   image together, text alone (product without a usable image) and image alone (no text), so a
   product always gets an answer from the models that could speak for it.
 * ``fusion-concat``: the original eShopPye bimodal idea, sentence-encoder text features and
-  EfficientNet image features concatenated, then dense layers (kept for comparison).
+  EfficientNet image features concatenated, then dense layers (kept for comparison); trained
+  with Keras, run in numpy (:mod:`eshoppye.models.numpy_forward`).
 """
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +21,7 @@ import numpy as np
 from eshoppye.config import SEED
 from eshoppye.errors import EshoppyeError
 from eshoppye.models.base import Model, class_index, fit_temperature, load_npz, register, softmax
+from eshoppye.models.numpy_forward import concat_head_forward, net_weights, read_keras_weights
 
 DEFAULT_BASES = ("text-tfidf", "text-embed", "image-effnet")
 KINDS = {"text-tfidf": "text", "text-embed": "text", "text-bilstm": "text", "image-effnet": "image"}
@@ -275,7 +278,9 @@ class ConcatFusionModel(Model):
                  epochs: int = 60, batch_size: int = 64):
         super().__init__(encoder=encoder, variant=variant, hidden=hidden, epochs=epochs,
                          batch_size=batch_size)
-        self._net = None
+        self._net = None  # the Keras head: built to train, or on demand (keras_net)
+        self._weights: dict = {}  # layer name -> arrays, what prediction runs on (numpy)
+        self._saved_file: Path | None = None
         self._dims = (0, 0)
 
     def _inputs(self, X, progress: bool = False, training: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -311,7 +316,16 @@ class ConcatFusionModel(Model):
                       validation_data=([T[stop_pos], Im[stop_pos]], yi[stop_pos]),
                       epochs=self.params["epochs"], batch_size=self.params["batch_size"], verbose=0,
                       callbacks=[keras.callbacks.EarlyStopping(patience=4, restore_best_weights=True)])
+        self._weights = net_weights(self._net)
+        self._saved_file = None
         return self
+
+    def keras_net(self):
+        """The Keras head with this model's weights (training code, parity checks)."""
+        if self._net is None:
+            self._net = build_concat_head(*self._dims, len(self.classes_), self.params["hidden"])
+            self._net.load_weights(self._saved_file)
+        return self._net
 
     def predict_proba(self, X) -> np.ndarray:
         self._check_fitted()
@@ -319,18 +333,27 @@ class ConcatFusionModel(Model):
         out = np.full((len(X), len(self.classes_)), np.nan)
         ok = np.isfinite(Im).all(axis=1)
         if ok.any():
-            out[ok] = np.asarray(self._net([T[ok], Im[ok]], training=False), dtype=np.float64)
+            out[ok] = concat_head_forward(self._weights, T[ok], Im[ok])
         return out
 
     def _save_weights(self, directory: Path) -> list[str]:
-        self._net.save_weights(Path(directory) / "concat.weights.h5")
+        target = Path(directory) / "concat.weights.h5"
+        if self._net is not None:
+            self._net.save_weights(target)
+        elif Path(self._saved_file).resolve() != target.resolve():  # loaded, never rebuilt: same bytes
+            shutil.copyfile(self._saved_file, target)
         self.params["dims"] = list(self._dims)
         return ["concat.weights.h5"]
 
     def _load_weights(self, directory: Path) -> None:
         self._dims = tuple(self.params.get("dims", (384, 1280)))
-        self._net = build_concat_head(*self._dims, len(self.classes_), self.params["hidden"])
-        self._net.load_weights(Path(directory) / "concat.weights.h5")
+        self._net = None
+        self._saved_file = Path(directory) / "concat.weights.h5"
+        self._weights = read_keras_weights(self._saved_file)
+        hidden = self._weights.get("hidden", [np.zeros((0, 0))])[0]
+        if hidden.shape != (sum(self._dims), self.params["hidden"]) or "image_norm" not in self._weights:
+            raise EshoppyeError(f"{self._saved_file}: poids incompatibles avec model.json "
+                                f"(dimensions {self._dims}, couche cachée {self.params['hidden']})")
 
 
 def fit_fusion(name: str, dataset, parts: dict, available: dict, progress: bool = True,
