@@ -201,6 +201,44 @@ def test_feature_cache_notices_a_different_file(tmp_path):
     assert res.computed == 1 and res.cached == 0
 
 
+def test_uncached_features_never_serve_a_cached_picture(tmp_path):
+    """Inside uncached_features() a picture already on disk or among the uploads is computed
+    again (once per block), and nothing computed there outlives the block."""
+    from eshoppye.image import uncached_features
+
+    paths = _write_images(tmp_path / "imgs", 3)
+    cache = FeatureCache("lite0", root=tmp_path / "features")
+    ref = cache.extract(paths[:2], [1, 0], progress=False)  # id 1: on disk; id 0: an upload, in memory
+    assert cache.extract(paths[:2], [1, 0], progress=False).cached == 2
+    with uncached_features():
+        first = cache.extract(paths[:2], [1, 0], progress=False)
+        assert first.computed == 2 and first.cached == 0
+        np.testing.assert_allclose(first.features, ref.features, atol=1e-5)
+        assert cache.extract(paths[:2], [0, 0], progress=False).cached == 2  # shared in the block
+        assert cache.extract(paths[2:], [7], progress=False).computed == 1
+    after = cache.extract(paths[2:], [7], progress=False)
+    assert after.computed == 1 and after.cached == 0  # the block stored nothing
+    assert len(FeatureCache("lite0", root=tmp_path / "features")) == 2  # ids 1 and 7 only
+
+
+def test_measured_latency_computes_every_picture(tmp_path):
+    """evaluate.measure_latency / measure_throughput: every call runs the backbone, even for
+    pictures whose features are cached (the cache is keyed by content, not by image id)."""
+    from eshoppye.evaluate import measure_latency, measure_throughput
+    from eshoppye.image import feature_cache, features_for
+
+    paths = _write_images(tmp_path / "imgs", 4)
+    frame = pd.DataFrame({"imageid": [1, 2, 3, 4], "image_path": paths})
+    features_for(frame, progress=False)  # all four on disk
+    cache = feature_cache()
+    before = cache.computed
+    assert features_for(frame, progress=False).cached == 4 and cache.computed == before
+    measure_latency(lambda f: features_for(f, progress=False), frame, n=4)
+    assert cache.computed - before == 1 + 4  # warm-up + four products, none read from the cache
+    measure_throughput(lambda f: features_for(f, progress=False), frame)
+    assert cache.computed - before == 1 + 4 + 4
+
+
 # -- image model -------------------------------------------------------------------------------------
 
 def _toy_features(n_per_class: int = 30, classes=(10, 2280, 1160)):

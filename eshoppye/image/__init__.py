@@ -38,4 +38,5 @@ from eshoppye.image.features import (  # noqa: F401
     feature_cache,
     features_for,
     image_features,
+    uncached_features,
 )

@@ -3,7 +3,9 @@
 :class:`FeatureCache` / :func:`extract_features` / :func:`features_for` compute the 1280-d pooled
 EfficientNet-Lite features of a whole catalogue once, in batches, and keep them as ``.npy``
 shards under ``cache_dir()/features/<backbone-version>/``, keyed by the sha256 of each picture's
-bytes, for every later run; id-less images (uploads) are remembered in memory only. :func:`image_features` computes one picture, uncached.
+bytes, for every later run; id-less images (uploads) are remembered in memory only.
+:func:`image_features` computes one picture, uncached; inside :func:`uncached_features` (latency
+and throughput measurements) no picture is served from the cache.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from collections import OrderedDict
 import time
 import uuid
+from collections import OrderedDict
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
@@ -68,6 +72,21 @@ def content_key(data: bytes) -> bytes:
 # Features of id-less images (uploads) kept in memory, so that every model sharing the backbone
 # within one request runs it once (5 KB each).
 RECENT_UPLOADS = 2048
+# Inside uncached_features(): the only features that may be read (those computed in that block).
+_FRESH: ContextVar[dict | None] = ContextVar("eshoppye_uncached_features", default=None)
+
+
+@contextmanager
+def uncached_features():
+    """A block in which every picture goes through the backbone: nothing is read from the disk
+    cache or from earlier uploads, and nothing computed is kept after the block. Inside one block
+    the models that share the backbone (image-effnet, fusion-concat) still run it once per
+    picture, as in one real request. For honest latency and throughput measurements."""
+    token = _FRESH.set({})
+    try:
+        yield
+    finally:
+        _FRESH.reset(token)
 
 
 class FeatureCache:
@@ -118,7 +137,12 @@ class FeatureCache:
         return len(self._load_index())
 
     def lookup(self, key: bytes) -> np.ndarray | None:
-        """Cached features of the picture whose :func:`content_key` is ``key``, or None."""
+        """Cached features of the picture whose :func:`content_key` is ``key``, or None
+        (inside :func:`uncached_features`: only those computed in that block)."""
+        fresh = _FRESH.get()
+        if fresh is not None:
+            mine = fresh.get(key)
+            return None if mine is None else mine.copy()
         hit = self._load_index().get(key)
         if hit is not None:
             feats, row = hit
@@ -197,7 +221,7 @@ class FeatureCache:
         pending_keys: list[bytes] = []
         pending_feats: list[np.ndarray] = []
         bar = None
-        if progress and todo:
+        if progress and len(todo) > batch_size:  # no bar for a product or a handful of pictures
             from tqdm.auto import tqdm
 
             bar = tqdm(total=len(todo), desc=f"features {self.variant}", unit="img")
@@ -231,7 +255,10 @@ class FeatureCache:
                             if not np.isfinite(f).all() or key in done_keys:
                                 continue
                             done_keys[key] = f
-                            if persist:
+                            fresh = _FRESH.get()
+                            if fresh is not None:  # a measurement: kept for this block only
+                                fresh[key] = np.asarray(f, dtype=np.float32)
+                            elif persist:
                                 pending_keys.append(key)
                                 pending_feats.append(f)
                             elif use_cache:
