@@ -297,7 +297,7 @@ def classify_product(models: dict, designation: str = "", description: str = "",
     frame = pd.DataFrame({"designation": [designation], "description": [description],
                           "imageid": [0], "image_path": [image_path]})
     try:
-        probas, seconds = model_probas(models, frame)
+        probas, seconds = model_probas(models, frame, speaks=np.array([text_given]))
     finally:
         if tmp is not None:
             Path(tmp.name).unlink(missing_ok=True)
@@ -313,9 +313,9 @@ def classify_product(models: dict, designation: str = "", description: str = "",
     late = models.get("fusion-late")
     if late is not None and "fusion-late" in per_model:
         base = {b: probas[b] for b in late.params["bases"] if b in probas}
-        _, used = late.fuse(base)
-        fusion_inputs = used[0]
-        shares = late.contributions(base)
+        fused = late.fuse(base)
+        fusion_inputs = fused[1][0]
+        shares = late.contributions(base, fused)
     words = []
     if "text-tfidf" in per_model and hasattr(models["text-tfidf"], "explain"):
         words = models["text-tfidf"].explain(designation, description)

@@ -3,6 +3,7 @@ French stop words. Title (``designation``) and description are cleaned as separa
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -77,7 +78,24 @@ def strip_accents(text: str) -> str:
 
 
 def normalize(text: str, max_chars: int = MAX_DESCRIPTION_CHARS) -> str:
-    """Clean one field: HTML out, NFKC, case folding, accents removed, whitespace collapsed."""
+    """Clean one field: HTML out, NFKC, case folding, accents removed, whitespace collapsed.
+
+    The last few thousand short fields are remembered: the text models of one prediction
+    (TF-IDF, Bi-LSTM) clean the same title and description."""
+    if isinstance(text, str) and len(text) <= _MEMO_MAX_CHARS:
+        return _normalize_memo(text, max_chars)
+    return _normalize(text, max_chars)
+
+
+_MEMO_MAX_CHARS = 2000  # longer fields are cleaned every time (memo: a few MB, 70 MB at worst)
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalize_memo(text: str, max_chars: int) -> str:
+    return _normalize(text, max_chars)
+
+
+def _normalize(text: str, max_chars: int) -> str:
     text = strip_html(text[: max_chars * 20] if isinstance(text, str) else text)[:max_chars]
     text = unicodedata.normalize("NFKC", text).casefold()
     return _SPACE_RE.sub(" ", strip_accents(text)).strip()

@@ -48,6 +48,37 @@ def test_tfidf_round_trip_and_learns(small_text, tmp_path):
     assert "piscine" in " ".join(words)
 
 
+def test_tfidf_fast_transform_equals_scikit_learn(small_text, tmp_path):
+    """The prediction path builds the TF-IDF matrix itself: bit for bit what the fitted
+    TfidfVectorizers give, for a saved and reloaded model too, odd texts included."""
+    from scipy import sparse
+
+    from eshoppye.models.text import _DESC_CHAR_LIMIT, _TFIDF_BLOCKS
+
+    X, y = small_text
+    create("text-tfidf").fit(X, y).save(tmp_path / "m")
+    model = load_model(tmp_path / "m")
+    odd = pd.DataFrame({"designation": ["", "&&& <b>", "Zzyzx qwv", "é" * 3000],
+                        "description": ["", "", "x " * 2000, "mot inconnu"]})
+    fields = model._fields(pd.concat([X, odd], ignore_index=True))
+    blocks = []
+    for name, (field, _) in _TFIDF_BLOCKS.items():
+        docs = [d[:_DESC_CHAR_LIMIT] for d in fields[field]] if name == "desc_char" else fields[field]
+        w = model.params["title_weight"] if field == "title" else model.params["desc_weight"]
+        blocks.append(model._vecs[name].transform(docs) * np.float32(w))
+    expected = sparse.hstack(blocks, format="csr", dtype=np.float32)
+    got = model._transform(fields)
+    assert got.dtype == np.float32 and got.shape == expected.shape
+    assert np.array_equal(got.indptr, expected.indptr) and np.array_equal(got.indices, expected.indices)
+    assert np.array_equal(got.data, expected.data)
+    # one product predicted then explained: same matrix, computed once
+    one = X.iloc[[3]]
+    p = model.predict_proba(one)
+    assert model._last is not None and model._last[1] is model._matrix(model._fields(one))
+    assert model.explain(one["designation"].iat[0], one["description"].iat[0])
+    np.testing.assert_array_equal(model.predict_proba(one), p)
+
+
 def test_embed_round_trip(small_text, tmp_path):
     X, y = small_text
     _, loaded = _round_trip("text-embed", X, y, tmp_path)

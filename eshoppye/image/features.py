@@ -69,6 +69,9 @@ def content_key(data: bytes) -> bytes:
     return hashlib.sha256(data).digest()
 
 
+# Pictures per backbone call: as fast as 32 on 2 cores (85 images/s both) for 300 MB less
+# resident memory (TensorFlow keeps the activations' memory of the largest batch it ran).
+BATCH_SIZE = 8
 # Features of id-less images (uploads) kept in memory, so that every model sharing the backbone
 # within one request runs it once (5 KB each).
 RECENT_UPLOADS = 2048
@@ -186,7 +189,8 @@ class FeatureCache:
         self.computed += len(batch)
         return out
 
-    def extract(self, paths: Sequence[Any], ids: Sequence[Any] | None = None, batch_size: int = 32,
+    def extract(self, paths: Sequence[Any], ids: Sequence[Any] | None = None,
+                batch_size: int = BATCH_SIZE,
                 progress: bool = True, use_cache: bool = True, persist_all: bool = False) -> FeatureResult:
         """Features of ``paths`` (aligned with ``ids``). Every picture is looked up by the sha256
         of its bytes; new features are stored on disk for rows with a positive id (or every row
@@ -221,7 +225,7 @@ class FeatureCache:
         pending_keys: list[bytes] = []
         pending_feats: list[np.ndarray] = []
         bar = None
-        if progress and len(todo) > batch_size:  # no bar for a product or a handful of pictures
+        if progress and len(todo) > 32:  # no bar for a product or a handful of pictures
             from tqdm.auto import tqdm
 
             bar = tqdm(total=len(todo), desc=f"features {self.variant}", unit="img")
@@ -278,7 +282,7 @@ class FeatureCache:
         return FeatureResult(out, failed=failed, computed=computed, cached=cached, errors=errors,
                              row_errors=row_errors)
 
-    def features_for(self, frame, batch_size: int = 32, progress: bool = True,
+    def features_for(self, frame, batch_size: int = BATCH_SIZE, progress: bool = True,
                      persist_all: bool = False) -> FeatureResult:
         """Features for a DataFrame with ``image_path`` (and optionally ``imageid``) columns."""
         if "image_path" not in frame.columns:
@@ -313,13 +317,14 @@ def feature_cache(variant: str = "lite0") -> FeatureCache:
     return _CACHES[key]
 
 
-def extract_features(paths: Sequence[Any], ids: Sequence[Any] | None = None, batch_size: int = 32,
+def extract_features(paths: Sequence[Any], ids: Sequence[Any] | None = None,
+                     batch_size: int = BATCH_SIZE,
                      progress: bool = True, variant: str = "lite0") -> FeatureResult:
     """Backbone features of ``paths``; cached by content hash so a dataset is only computed once."""
     return feature_cache(variant).extract(paths, ids, batch_size=batch_size, progress=progress)
 
 
-def features_for(frame, batch_size: int = 32, progress: bool = True, variant: str = "lite0",
+def features_for(frame, batch_size: int = BATCH_SIZE, progress: bool = True, variant: str = "lite0",
                  persist_all: bool = False) -> FeatureResult:
     """Backbone features for a DataFrame with ``imageid`` and ``image_path`` columns."""
     return feature_cache(variant).features_for(frame, batch_size=batch_size, progress=progress,

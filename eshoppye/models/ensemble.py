@@ -79,11 +79,14 @@ def has_text(frame: pd.DataFrame) -> np.ndarray:
                      for t, d in zip(frame["designation"], frame["description"])], dtype=bool)
 
 
-def model_probas(models: dict, frame: pd.DataFrame) -> tuple[dict[str, np.ndarray], dict[str, float]]:
-    """Probabilities of every model for every row (NaN where a model cannot speak) and seconds."""
+def model_probas(models: dict, frame: pd.DataFrame,
+                 speaks: np.ndarray | None = None) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+    """Probabilities of every model for every row (NaN where a model cannot speak) and seconds.
+    ``speaks``: :func:`has_text` of ``frame`` when the caller already has it."""
     if "image_path" not in frame:
         frame = frame.assign(image_path="")
-    speaks = has_text(frame)
+    speaks = has_text(frame) if speaks is None else np.asarray(speaks, dtype=bool)
+    text_rows = frame if speaks.all() else frame[speaks]  # one subset for every text model
     probas, seconds = {}, {}
     for name, model in sorted(models.items(), key=lambda kv: kv[0].startswith("fusion-")):
         t = time.perf_counter()
@@ -93,7 +96,7 @@ def model_probas(models: dict, frame: pd.DataFrame) -> tuple[dict[str, np.ndarra
         elif model.kind == "text":
             p = np.full((len(frame), len(model.classes_)), np.nan)
             if speaks.any():
-                p[speaks] = model.predict_proba(frame[speaks])
+                p[speaks] = model.predict_proba(text_rows)
         else:
             p = model.predict_proba(frame)
             if model.kind == "fusion":

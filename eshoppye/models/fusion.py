@@ -208,9 +208,11 @@ class LateFusionModel(Model):
                 used[i] = subset
         return out, used
 
-    def contributions(self, probas: dict[str, np.ndarray]) -> dict[str, float]:
-        """Share of each base model in the fused score of the predicted class, for one row."""
-        p, used = self.fuse(probas)
+    def contributions(self, probas: dict[str, np.ndarray],
+                      fused: tuple[np.ndarray, list[str]] | None = None) -> dict[str, float]:
+        """Share of each base model in the fused score of the predicted class, for one row
+        (``fused``: what :meth:`fuse` returned for ``probas``, when the caller has it)."""
+        p, used = fused if fused is not None else self.fuse(probas)
         if not used[0]:
             return {}
         names = self._subset_names(used[0])
@@ -328,12 +330,21 @@ class ConcatFusionModel(Model):
         return self._net
 
     def predict_proba(self, X) -> np.ndarray:
+        """Probabilities for the rows with a usable picture (NaN for the others, whose text is
+        then not even encoded)."""
+        from eshoppye.image import features_for
+        from eshoppye.models.embeddings import embed_frame
+
         self._check_fitted()
-        T, Im = self._inputs(X)
         out = np.full((len(X), len(self.classes_)), np.nan)
+        if "image_path" not in X or not any(isinstance(v, (str, Path)) and str(v)
+                                            for v in X["image_path"].tolist()):
+            return out
+        Im = features_for(X, progress=False, variant=self.params["variant"]).features
         ok = np.isfinite(Im).all(axis=1)
         if ok.any():
-            out[ok] = concat_head_forward(self._weights, T[ok], Im[ok])
+            T = embed_frame(X.iloc[np.flatnonzero(ok)], self.params["encoder"])
+            out[ok] = concat_head_forward(self._weights, T, Im[ok])
         return out
 
     def _save_weights(self, directory: Path) -> list[str]:

@@ -167,6 +167,10 @@ class ImageEffnetModel(Model):
         self._check_fitted()
         if self._head is None:
             raise EshoppyeError("image-effnet : poids de la tête absents")
+        if not isinstance(X, np.ndarray) and "image_path" in X and not any(
+                isinstance(v, (str, Path)) and str(v) for v in X["image_path"].tolist()):
+            self.last_failed, self.last_errors = 0, []  # no picture at all: nothing to run
+            return np.full((len(X), len(self.classes_)), np.nan)
         feats = self._features(X)
         return self.proba_from_features(feats)
 

@@ -59,6 +59,9 @@ class TfidfTextModel(Model):
         self.coef_ = self.intercept_ = None
         self.temperature_ = 1.0
         self._terms: np.ndarray | None = None
+        self._analyzers: dict = {}  # block name -> the vectorizer's analyzer, built once
+        self._idf: dict = {}  # block name -> its idf weights as float32
+        self._last = None  # (fields of one product, its matrix): predict then explain
 
     # -- features ---------------------------------------------------------------------------
     def _fields(self, X) -> dict[str, list[str]]:
@@ -69,6 +72,15 @@ class TfidfTextModel(Model):
     def _matrix(self, fields: dict[str, list[str]], fit: bool = False):
         from scipy import sparse
 
+        if not fit:
+            key = (tuple(fields["title"]), tuple(fields["desc"])) if len(fields["title"]) == 1 else None
+            last = self._last
+            if key is not None and last is not None and last[0] == key:
+                return last[1]  # one product, predicted then explained: its matrix is computed once
+            M = self._transform(fields)
+            if key is not None:
+                self._last = (key, M)
+            return M
         blocks = []
         for name, (field, kwargs) in _TFIDF_BLOCKS.items():
             docs = fields[field]
@@ -84,9 +96,50 @@ class TfidfTextModel(Model):
                     vec.fit(["\x00"])
                     m = vec.transform(docs)
                 self._vecs[name] = vec
-            else:
-                m = self._vecs[name].transform(docs)
             blocks.append(m * np.float32(w))
+        self._analyzers, self._idf, self._last = {}, {}, None
+        return sparse.hstack(blocks, format="csr", dtype=np.float32)
+
+    def _transform(self, fields: dict[str, list[str]]):
+        """What ``TfidfVectorizer.transform`` computes (counts of the known n-grams, 1 + log,
+        times idf, rows L2-normalised, in float32), without its per-call input validation, which
+        cost more than the arithmetic for one product (equality with scikit-learn is tested)."""
+        from scipy import sparse
+        from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
+
+        blocks = []
+        for name, (field, _) in _TFIDF_BLOCKS.items():
+            docs = fields[field]
+            if name == "desc_char":
+                docs = [d[:_DESC_CHAR_LIMIT] for d in docs]
+            vec = self._vecs[name]
+            analyze = self._analyzers.get(name)
+            if analyze is None:
+                analyze = self._analyzers[name] = vec.build_analyzer()
+                self._idf[name] = np.asarray(vec.idf_, dtype=np.float32)
+            vocab = vec.vocabulary_
+            indptr, indices, counts = [0], [], []
+            for doc in docs:
+                found: dict[int, int] = {}
+                for feature in analyze(doc):
+                    try:
+                        j = vocab[feature]
+                    except KeyError:  # an n-gram never seen in training
+                        continue
+                    found[j] = found.get(j, 0) + 1
+                indices.extend(found.keys())
+                counts.extend(found.values())
+                indptr.append(len(indices))
+            m = sparse.csr_matrix((np.asarray(counts, dtype=np.float32), np.asarray(indices, dtype=np.int32),
+                                   np.asarray(indptr, dtype=np.int32)), shape=(len(docs), len(vocab)))
+            m.sort_indices()
+            np.log(m.data, out=m.data)
+            m.data += np.float32(1.0)
+            m.data *= self._idf[name][m.indices]
+            inplace_csr_row_normalize_l2(m)
+            w = self.params["title_weight"] if field == "title" else self.params["desc_weight"]
+            m.data *= np.float32(w)
+            blocks.append(m)
         return sparse.hstack(blocks, format="csr", dtype=np.float32)
 
     def _decision(self, M) -> np.ndarray:
@@ -132,11 +185,11 @@ class TfidfTextModel(Model):
                 code: int | None = None) -> list[tuple[str, float]]:
         """The ``k`` n-grams that pushed class ``code`` most (default: this model's own top class),
         with their contribution."""
-        import pandas as pd
+        from eshoppye.text import as_text
 
         self._check_fitted()
-        M = self._matrix(self._fields(pd.DataFrame({"designation": [designation],
-                                                    "description": [description]})))
+        M = self._matrix({"title": [clean_title(as_text(designation))],
+                          "desc": [clean_description(as_text(description))]})
         classes = [int(x) for x in self.classes_]
         c = classes.index(int(code)) if code is not None and int(code) in classes else int(np.argmax(self._decision(M)[0]))
         row = M.getrow(0)
@@ -186,6 +239,7 @@ class TfidfTextModel(Model):
         self.coef_, self.intercept_ = w["coef"], w["intercept"]
         self.temperature_ = float(w["temperature"])
         self._terms = None
+        self._analyzers, self._idf, self._last = {}, {}, None
 
 
 # ================================================================================================
