@@ -4,7 +4,9 @@ confusion matrix, model size and prediction latency, written to ``reports/metric
 Every entry records the data fingerprint and the split it was computed on. Beside the test split,
 :func:`evaluate_dev` scores the models on the hand-written development set (``data/dev/``), the
 closest stand-in for real listings: titles alone, the rows with a photo (text, text + photo, photo
-only), and the library's final decision on each.
+only), and the library's final decision on each, with :func:`reliability` saying whether the
+decision's confidence means what it says (accuracy per confidence bin, expected calibration error,
+accuracy above and below the uncertainty threshold).
 """
 
 from __future__ import annotations
@@ -105,6 +107,46 @@ def read_metrics(path: Path | str | None = None) -> dict[str, Any]:
     return data
 
 
+# Confidence bins of the reliability table: [0, 0.3), [0.3, 0.5), ..., [0.9, 1].
+CALIBRATION_EDGES = (0.0, 0.3, 0.5, 0.7, 0.9, 1.0)
+
+
+def reliability(confidence, correct, threshold: float = 0.5,
+                edges: tuple[float, ...] = CALIBRATION_EDGES) -> dict[str, Any]:
+    """Whether a confidence means what it says: per bin of ``edges`` (the last one closed), the
+    row count, mean confidence and accuracy (None for an empty bin); the expected calibration error
+    (sum over bins of share of rows x |accuracy - mean confidence|); and the accuracy of the rows
+    at or above ``threshold`` (``sure``) and below it (``uncertain``).
+
+    Rows without a confidence (NaN: nothing could decide) are left out; ``n`` counts the rest.
+    """
+    conf = np.asarray(confidence, dtype=float)
+    ok = np.asarray(correct, dtype=bool)
+    if conf.shape != ok.shape:
+        raise ValueError("confidence and correct must have the same length")
+    keep = ~np.isnan(conf)
+    conf, ok = conf[keep], ok[keep]
+    n = len(conf)
+    which = np.clip(np.searchsorted(np.asarray(edges[1:-1]), conf, side="right"), 0, len(edges) - 2)
+    bins, ece = [], 0.0
+    for b in range(len(edges) - 1):
+        inside = which == b
+        nb = int(inside.sum())
+        mean_conf = float(conf[inside].mean()) if nb else None
+        acc = float(ok[inside].mean()) if nb else None
+        if nb:
+            ece += nb / n * abs(acc - mean_conf)
+        bins.append({"low": float(edges[b]), "high": float(edges[b + 1]), "n": nb,
+                     "confidence": mean_conf, "accuracy": acc})
+
+    def group(mask):
+        m = int(mask.sum())
+        return {"n": m, "accuracy": float(ok[mask].mean()) if m else None}
+
+    return {"n": n, "bins": bins, "ece": float(ece) if n else None, "threshold": float(threshold),
+            "sure": group(conf >= threshold), "uncertain": group(conf < threshold)}
+
+
 # The views of the development set: which columns each keeps (the rest are blanked).
 DEV_VIEWS = {
     "titles": "every row, title + description, no photo",
@@ -142,11 +184,12 @@ def evaluate_dev(models: dict, dev=None, only: list[str] | None = None) -> dict[
 
     Returns ``{"set": {...}, "models": {name: {view: scores}}, "decision": {view: scores}}`` where
     each scores dict holds weighted/macro F1, accuracy, coverage and row count; a model that cannot
-    speak for a view (an image model on titles) has no entry for it.
+    speak for a view (an image model on titles) has no entry for it. The decision's scores also hold
+    ``calibration``: :func:`reliability` of its confidence, with the app's uncertainty threshold.
     """
     from eshoppye.devset import DEV_SET_PATH, load_devset
     from eshoppye.models.ensemble import model_probas
-    from eshoppye.predict import decide
+    from eshoppye.predict import UNCERTAIN_BELOW, decide
 
     if dev is None:
         dev = load_devset()
@@ -159,7 +202,7 @@ def evaluate_dev(models: dict, dev=None, only: list[str] | None = None) -> dict[
         y = frame["prdtypecode"].to_numpy()
         probas, _ = model_probas(models, frame)
         preds = {name: models[name].codes_from(p) for name, p in probas.items()}
-        preds["decision"], _, _ = decide(models, probas)
+        preds["decision"], confidence, _ = decide(models, probas)
         for name, pred in preds.items():
             if only and name not in only and name != "decision":
                 continue
@@ -171,6 +214,8 @@ def evaluate_dev(models: dict, dev=None, only: list[str] | None = None) -> dict[
             short["coverage"] = cover
             if view == "titles":
                 short["per_class_f1"] = {c: v["f1"] for c, v in s["per_class"].items()}
+            if name == "decision":
+                short["calibration"] = reliability(confidence, pred == y, UNCERTAIN_BELOW)
             target = result["decision"] if name == "decision" else result["models"].setdefault(name, {})
             target[view] = short
     return result
