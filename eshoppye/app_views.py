@@ -1,5 +1,6 @@
 """Tables and notes the app pages show, computed without Streamlit: the most confused pairs of a
-confusion matrix, the models table and per-class F1 of the metrics file, the original project's
+confusion matrix, the models table and per-class F1 of the metrics file, the final decision's
+development-set scores and the reliability of its confidence, the original project's
 text families as a group with their story, the remarks on what a
 person typed in the classifier page (too long, markup, script), its example products, and the
 project's links (``project.urls`` of ``pyproject.toml``, else the README read in the app).
@@ -15,6 +16,7 @@ import pandas as pd
 
 from eshoppye import config
 from eshoppye.categories import CODES, label
+from eshoppye.predict import UNCERTAIN_BELOW  # the one threshold; the pages read it from here
 
 
 def confused_pairs(confusion: list[list[int]], classes=CODES, k: int = 10) -> list[dict[str, Any]]:
@@ -77,6 +79,65 @@ def dev_decision_line(metrics: dict[str, Any]) -> str | None:
         parts.append(f"photo seule {num(dec['photo_only']['weighted_f1'], 3)}")
     return (f"Décision finale sur le jeu de développement ({dev.get('n_rows', '?')} annonces écrites à la main, "
             f"{dev.get('n_photos', '?')} avec une vraie photo ; F1 pondéré) : " + " ; ".join(parts) + ".")
+
+
+def dev_calibration(metrics: dict[str, Any], view: str = "titles") -> dict[str, Any] | None:
+    """The final decision's reliability on the development set (``view``), as written by
+    ``evaluate.reliability``, or None when it was not measured (an older metrics file)."""
+    dec = ((metrics.get("dev") or {}).get("decision") or {}).get(view) or {}
+    cal = dec.get("calibration")
+    if not isinstance(cal, dict) or not cal.get("n") or not isinstance(cal.get("bins"), list):
+        return None
+    return cal
+
+
+def dev_calibration_bars(metrics: dict[str, Any], view: str = "titles") -> pd.DataFrame | None:
+    """One row per non-empty confidence bin of :func:`dev_calibration` for a reliability chart:
+    ``bin`` (``50–70 %`` and its count on a second line), ``n``, ``confidence`` (announced, mean),
+    ``accuracy`` (observed) and their French strings ``n_fr``, ``confidence_fr``, ``accuracy_fr``."""
+    from eshoppye import fmt
+
+    cal = dev_calibration(metrics, view)
+    if cal is None:
+        return None
+    rows = []
+    for b in cal["bins"]:
+        if not b.get("n") or b.get("confidence") is None or b.get("accuracy") is None:
+            continue
+        n = int(b["n"])
+        span = f"{fmt.num(100 * b['low'])}–{fmt.num(100 * b['high'])}{fmt.NNBSP}%"
+        rows.append({"bin": f"{span}<br>{fmt.integer(n)} annonce{'s' if n > 1 else ''}", "n": n,
+                     "confidence": float(b["confidence"]), "accuracy": float(b["accuracy"]),
+                     "n_fr": fmt.integer(n), "confidence_fr": fmt.pct(b["confidence"]),
+                     "accuracy_fr": fmt.pct(b["accuracy"])})
+    return pd.DataFrame(rows, columns=["bin", "n", "confidence", "accuracy", "n_fr", "confidence_fr",
+                                       "accuracy_fr"]) if rows else None
+
+
+def dev_calibration_sentence(metrics: dict[str, Any], view: str = "titles") -> str | None:
+    """One French sentence: how often the final decision is right on the development set when it
+    announces at least the uncertainty threshold, and below it (shown as uncertain); None when it
+    was not measured."""
+    from eshoppye import fmt
+
+    cal = dev_calibration(metrics, view)
+    if cal is None:
+        return None
+    threshold = fmt.pct(cal.get("threshold", UNCERTAIN_BELOW), 0)
+    sure, unsure = cal.get("sure") or {}, cal.get("uncertain") or {}
+
+    def share(group: dict) -> str:
+        n = int(group.get("n") or 0)
+        return f"{fmt.pct(group.get('accuracy'), 0)} des cas ({fmt.integer(n)} annonce{'s' if n > 1 else ''})"
+
+    where = "Sur le jeu de développement" + (" (titres seuls)" if view == "titles" else "")
+    if sure.get("n") and unsure.get("n"):
+        return (f"{where}, quand la décision annonce au moins {threshold}, elle a raison dans {share(sure)} ; "
+                f"en dessous (marquée incertaine), dans {share(unsure)}.")
+    if sure.get("n"):
+        return f"{where}, la décision annonce toujours au moins {threshold} et elle a raison dans {share(sure)}."
+    return (f"{where}, la décision annonce toujours moins de {threshold} (marquée incertaine) et elle a "
+            f"raison dans {share(unsure)}.")
 
 
 def models_table(metrics: dict[str, Any]) -> pd.DataFrame:
@@ -234,8 +295,6 @@ def input_notes(designation: str, description: str) -> list[tuple[str, str]]:
 # ------------------------------------------------------------------------------------------------
 # the result of one classification, in words a business user reads
 # ------------------------------------------------------------------------------------------------
-
-UNCERTAIN_BELOW = 0.5  # a decision less sure than this is shown as uncertain, with its top 3
 
 DECIDER_PLAIN = {
     "fusion-late": "en combinant les avis des modèles texte et image",

@@ -77,6 +77,24 @@ st.dataframe(costs, hide_index=True, width="stretch",
 dev_line = app_views.dev_decision_line(metrics)
 if dev_line:
     st.caption(dev_line)
+calib = app_views.dev_calibration_bars(metrics)
+calib_line = app_views.dev_calibration_sentence(metrics)
+if calib is not None and calib_line:
+    fig = go.Figure()
+    for col, name, color in (("confidence", "confiance annoncée", "#c9ccd3"),
+                             ("accuracy", "exactitude observée", "#bf0000")):
+        fig.add_trace(go.Bar(x=calib["bin"], y=calib[col], name=name, marker_color=color,
+                             text=calib[f"{col}_fr"], textposition="outside", cliponaxis=False,
+                             customdata=calib[["n_fr", f"{col}_fr"]].to_numpy(),
+                             hovertemplate=f"{name} : %{{customdata[1]}}<br>%{{customdata[0]}} annonces<extra></extra>"))
+    ticks = [0, 0.25, 0.5, 0.75, 1]
+    fig.update_layout(barmode="group", height=300, margin=dict(l=10, r=10, t=40, b=10),
+                      title=dict(text="Fiabilité de la confiance (jeu de développement)", font_size=14),
+                      legend=dict(orientation="h", y=1.12, title=""),
+                      yaxis=dict(range=[0, 1.15], tickvals=ticks, ticktext=[fmt.pct(v, 0) for v in ticks]),
+                      xaxis=dict(type="category", title="confiance annoncée par la décision"))
+    chart(fig, key="dev_calibration")
+    st.caption(calib_line)
 with st.expander("Principe de chaque modèle"):
     for name in table["modèle"]:
         st.markdown(f"- **{name}** : {MODEL_BLURB.get(name, '')}")

@@ -303,6 +303,46 @@ def test_modeles_page_shows_the_original_families_group(tmp_path, monkeypatch):
     assert "text-gru" in at.selectbox(key="cm_model").options
 
 
+def test_modeles_page_reliability_of_the_decision(tmp_path, monkeypatch):
+    import json
+
+    data = json.loads(Path(METRICS).read_text(encoding="utf-8"))
+    data.setdefault("dev", {"n_rows": 448, "n_photos": 42}).setdefault("decision", {})
+    titles = data["dev"]["decision"].setdefault("titles", {"weighted_f1": 0.8, "accuracy": 0.8})
+    bins = [(0.0, 0.3, 50, 0.23, 0.46), (0.3, 0.5, 73, 0.40, 0.53), (0.5, 0.7, 0, None, None),
+            (0.7, 0.9, 115, 0.81, 0.94), (0.9, 1.0, 132, 0.96, 0.97)]
+    titles["calibration"] = {
+        "n": 370, "ece": 0.118, "threshold": 0.5,
+        "bins": [{"low": lo, "high": hi, "n": n, "confidence": c, "accuracy": a} for lo, hi, n, c, a in bins],
+        "sure": {"n": 247, "accuracy": 0.9149}, "uncertain": {"n": 123, "accuracy": 0.5041}}
+    path = tmp_path / "metrics.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setenv("ESHOPPYE_METRICS", str(path))
+    at = _app("modeles")
+    _ok(at)
+    sentence = ("Sur le jeu de développement (titres seuls), quand la décision annonce au moins 50\u202f%, elle a "
+                "raison dans 91\u202f% des cas (247 annonces) ; en dessous (marquée incertaine), dans 50\u202f% des "
+                "cas (123 annonces).")
+    assert sentence in [c.value for c in at.caption]
+    specs = {json.loads(c.proto.spec)["layout"].get("title", {}).get("text", ""): json.loads(c.proto.spec)
+             for c in at.get("plotly_chart")}
+    fig = specs["Fiabilité de la confiance (jeu de développement)"]
+    announced, observed = fig["data"]
+    assert (announced["name"], observed["name"]) == ("confiance annoncée", "exactitude observée")
+    assert len(observed["x"]) == 4  # the empty bin is left out
+    assert observed["x"][0] == "0–30\u202f%<br>50 annonces"
+    assert observed["text"][-1] == "97,0\u202f%" and announced["text"][0] == "23,0\u202f%"
+    assert not _d3_percents(at)
+    # an older metrics file, without the reliability: neither the chart nor the sentence
+    del data["dev"]["decision"]["titles"]["calibration"]
+    (tmp_path / "old.json").write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setenv("ESHOPPYE_METRICS", str(tmp_path / "old.json"))
+    at = _app("modeles")
+    _ok(at)
+    assert not any("quand la décision annonce" in c.value for c in at.caption)
+    assert not any("Fiabilité" in c.proto.spec for c in at.get("plotly_chart"))
+
+
 def test_modeles_page_without_original_families(tmp_path, monkeypatch):
     import json
 
