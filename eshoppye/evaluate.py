@@ -354,6 +354,15 @@ def format_dev_table(dev_result: dict[str, Any]) -> str:
     for name, by_view in items:
         cells = [f"{by_view[v]['weighted_f1']:.4f}" if v in by_view else "-" for v in views]
         rows.append(f"| {name} | " + " | ".join(cells) + " |")
+    cal = dev_result["decision"].get("titles", {}).get("calibration")
+    if cal and cal.get("n"):
+        from eshoppye.fmt import num, pct
+
+        def part(group, sign):
+            return f"{sign} {pct(cal['threshold'], 0)} : {pct(group['accuracy'])} juste ({group['n']})"
+
+        rows.append(f"confiance de la décision finale (titres) : erreur de calibration (ECE) {num(cal['ece'], 3)} ; "
+                    f"{part(cal['sure'], '≥')}, {part(cal['uncertain'], '<')}")
     return "\n".join(rows)
 
 

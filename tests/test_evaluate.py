@@ -68,3 +68,16 @@ def test_evaluate_dev_gives_the_decision_calibration():
     assert 0.0 <= cal["ece"] <= 1.0
     for view, scores in result["decision"].items():
         assert "calibration" in scores, view
+
+
+def test_dev_table_states_the_decision_calibration():
+    from eshoppye.evaluate import format_dev_table
+
+    cal = reliability([0.1, 0.2, 0.4, 0.5, 0.65, 0.8, 0.95, 1.0], [False, True, True, True, False, True, True, True])
+    result = {"set": {"n_rows": 8, "n_photos": 0}, "models": {},
+              "decision": {"titles": {"weighted_f1": 0.75, "calibration": cal}}}
+    last = format_dev_table(result).splitlines()[-1]
+    assert last == ("confiance de la décision finale (titres) : erreur de calibration (ECE) 0,212 ; "
+                    "≥ 50\u202f% : 80,0\u202f% juste (5), < 50\u202f% : 66,7\u202f% juste (3)")
+    del result["decision"]["titles"]["calibration"]  # an older result: the table alone
+    assert format_dev_table(result).splitlines()[-1].startswith("| décision finale |")
