@@ -1,7 +1,7 @@
 """eShopPye: multimodal (text + image) product classification for the Rakuten France catalogue.
 
 Entry points (``cli``, the Streamlit pages) call the stages (``train``, ``evaluate``, ``predict``,
-``explore``, ``app_state``), which use ``registry`` (model manifest, download, cache) and
+``explore``, ``app_state``, ``app_models``), which use ``registry`` (model manifest, download, cache) and
 ``models`` (classifiers with the scikit-learn contract), which use the primitives (``data``,
 ``text``, ``image``, ``categories``, ``keras_runtime``). See ARCHITECTURE.md.
 """

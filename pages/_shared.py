@@ -19,7 +19,7 @@ from typing import Any
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from eshoppye import app_state, app_views, config, explore, fmt
+from eshoppye import app_models, app_state, app_views, config, explore, fmt
 from eshoppye.categories import label, name_of
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -228,7 +228,7 @@ def _start_loading(kind: str, key: str, load) -> dict[str, Any]:
     return slot
 
 
-def _wait(slot: dict[str, Any], title: str) -> app_state.LoadedModels:
+def _wait(slot: dict[str, Any], title: str) -> app_models.LoadedModels:
     """Wait for a loading slot, with a French progress bar (message and elapsed time)."""
     if slot["value"] is None:
         placeholder = st.empty()
@@ -255,8 +255,8 @@ def _models_key() -> str:
     return f"{app_state.models_dir()}|{app_state.metrics_path()}|{os.environ.get('ESHOPPYE_MANIFEST', '')}"
 
 
-def _load_text_models(progress) -> app_state.LoadedModels:
-    return app_state.load_app_models(progress, stage="text")
+def _load_text_models(progress) -> app_models.LoadedModels:
+    return app_models.load_app_models(progress, stage="text")
 
 
 def prefetch_models() -> None:
@@ -265,12 +265,12 @@ def prefetch_models() -> None:
     _start_loading("models", _models_key(), _load_text_models)
 
 
-def get_models(with_image: bool = False) -> app_state.LoadedModels:
+def get_models(with_image: bool = False) -> app_models.LoadedModels:
     """The app's models, resolved through the registry and loaded once per server.
 
-    First the models that decide on a title alone (:func:`eshoppye.app_state.load_app_models`,
+    First the models that decide on a title alone (:func:`eshoppye.app_models.load_app_models`,
     stage ``text``); with ``with_image``, the image stack as well
-    (:func:`eshoppye.app_state.complete_app_models`), loaded when a photo is first given. Once it
+    (:func:`eshoppye.app_models.complete_app_models`), loaded when a photo is first given. Once it
     is loaded, every call returns all the models. A progress bar follows each background loading
     the first time."""
     key = _models_key()
@@ -282,7 +282,7 @@ def get_models(with_image: bool = False) -> app_state.LoadedModels:
         if full_slot["value"] is not None:
             loaded = full_slot["value"]
         elif with_image:
-            loaded = _wait(_start_loading("models-image", key, lambda cb: app_state.complete_app_models(text, cb)),
+            loaded = _wait(_start_loading("models-image", key, lambda cb: app_models.complete_app_models(text, cb)),
                            IMAGE_MODELS_TITLE)
     _STATE["loaded"] = loaded
     side = st.session_state.get("_sidebar_models_slot")
@@ -296,7 +296,7 @@ def get_models(with_image: bool = False) -> app_state.LoadedModels:
 
 @st.cache_data(show_spinner=False, ttl=30)
 def _manifest_rows(key: str) -> list[dict[str, Any]]:
-    return app_state.manifest_rows()
+    return app_models.manifest_rows()
 
 
 def shipped_models() -> set[str]:
@@ -406,7 +406,7 @@ def _render_models(slot) -> None:
             rows = _manifest_rows(str(app_state.models_dir()))
             if rows:
                 for row in rows:
-                    where = app_state.ORIGIN_LABELS.get(row["status"], row["status"])
+                    where = app_models.ORIGIN_LABELS.get(row["status"], row["status"])
                     if row["status"] == "remote":
                         where = "à télécharger"
                     elif row["status"] == "missing":

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from eshoppye import app_state, app_views, explore, fmt
+from eshoppye import app_models, app_state, app_views, explore, fmt
 from eshoppye.categories import label, name_of
 from eshoppye.errors import EshoppyeError
 from pages._shared import (chart, KIND_FR, fr_int, fr_pct, get_dataset, get_models, md_escape,
@@ -414,7 +414,7 @@ with tab_batch:
                     rest = f" · reste environ {fmt.seconds(left)}" if left else ""
                     bar.progress(done / max(total, 1), text=f"{fr_int(done)} / {fr_int(total)} produits classés{rest}")
 
-                if app_state.needs_image_stack(table.frame) and not loaded.complete:
+                if app_models.needs_image_stack(table.frame) and not loaded.complete:
                     loaded = get_models(with_image=True)
                 out = app_views.predict_in_batches(loaded.models, table, images_dir if images_dir.is_dir() else None,
                                                    on_batch)

@@ -9,7 +9,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from eshoppye import app_state, app_views, explore, fmt
+from eshoppye import app_state, explore, fmt, model_views
 from eshoppye.categories import CODES, label
 from eshoppye.errors import EshoppyeError
 from pages._shared import (chart, code_span, MODEL_BLURB, ORIGINAL_BLURB, fr_int, get_dataset, get_models,
@@ -37,7 +37,7 @@ if meta.get("synthetic"):
     st.caption("🧪 Sur des produits synthétiques, les scores mesurent la chaîne de traitement, pas la difficulté "
                "du vrai catalogue Rakuten.")
 
-table = app_views.models_table(metrics)
+table = model_views.models_table(metrics)
 # The original families the app does not ship (only measured) appear in their own group below.
 shipped = shipped_models()
 measured_only = [n for n in table["modèle"] if n in ORIGINAL_BLURB and shipped and n not in shipped]
@@ -74,11 +74,11 @@ costs = pd.DataFrame({"modèle": table["modèle"], "version": table["version"], 
 st.dataframe(costs, hide_index=True, width="stretch",
              column_config={"latence p50": st.column_config.TextColumn(help="un produit à la fois"),
                             "débit": st.column_config.TextColumn(help="par lot")})
-dev_line = app_views.dev_decision_line(metrics)
+dev_line = model_views.dev_decision_line(metrics)
 if dev_line:
     st.caption(dev_line)
-calib = app_views.dev_calibration_bars(metrics)
-calib_line = app_views.dev_calibration_sentence(metrics)
+calib = model_views.dev_calibration_bars(metrics)
+calib_line = model_views.dev_calibration_sentence(metrics)
 if calib is not None and calib_line:
     fig = go.Figure()
     for col, name, color in (("confidence", "confiance annoncée", "#c9ccd3"),
@@ -101,9 +101,9 @@ with st.expander("Principe de chaque modèle"):
 
 # -- the original project's families ------------------------------------------------------------------
 st.subheader("Modèles d'origine : Conv1D, LSTM, GRU, Bi-LSTM")
-for line in app_views.original_story(metrics):
+for line in model_views.original_story(metrics):
     st.markdown(line)
-origins = app_views.original_models_table(metrics)
+origins = model_views.original_models_table(metrics)
 if len(origins):
     st.dataframe(
         origins, hide_index=True, width="stretch", key="origins_table",
@@ -164,7 +164,7 @@ with c4:
 
 # -- per-class F1 -------------------------------------------------------------------------------------
 st.subheader("F1 par catégorie")
-pcf = app_views.per_class_f1(metrics).reindex(list(table["modèle"]))
+pcf = model_views.per_class_f1(metrics).reindex(list(table["modèle"]))
 fig = px.imshow(pcf.to_numpy(dtype=float), x=list(pcf.columns), y=list(pcf.index), zmin=0, zmax=1,
                 color_continuous_scale="RdYlGn", aspect="auto", text_auto=".2f")
 fig.update_traces(textfont_size=10)
@@ -177,7 +177,7 @@ with st.container(key="wide_only_f1"):  # hidden at phone width (assets/style.cs
 with st.container(key="narrow_only_f1"):  # phone width: one row per category, one column per model
     f1t = pcf.T
     fig = go.Figure(go.Heatmap(
-        z=f1t.to_numpy(dtype=float), x=list(f1t.columns), y=[app_views.short_label(c, 16) for c in CODES],
+        z=f1t.to_numpy(dtype=float), x=list(f1t.columns), y=[model_views.short_label(c, 16) for c in CODES],
         zmin=0, zmax=1, colorscale="RdYlGn", showscale=False, xgap=1, ygap=1,
         text=fmt.grid(f1t.to_numpy(dtype=float), fmt.score, digits=2),
         texttemplate="%{text}", textfont_size=10,
@@ -216,7 +216,7 @@ else:
         chart(fig, key="cm_wide")
         st.caption("Survolez une case pour le détail ; zoomez en sélectionnant une zone, double-cliquez pour revenir.")
     with st.container(key="narrow_only_cm"):  # phone width: the most confused pairs, as bars
-        bars = app_views.confusion_bars(cm.astype(int).tolist(), classes, k=12)
+        bars = model_views.confusion_bars(cm.astype(int).tolist(), classes, k=12)
         if len(bars):
             value = bars["share"] if normalize else bars["count"]
             fig = go.Figure(go.Bar(
@@ -237,7 +237,7 @@ else:
 
     # -- most confused pairs ------------------------------------------------------------------------
     st.subheader("Catégories les plus confondues")
-    pairs = app_views.confused_pairs(cm.astype(int).tolist(), classes, k=10)
+    pairs = model_views.confused_pairs(cm.astype(int).tolist(), classes, k=10)
     if not pairs:
         st.success(f"{chosen} ne confond aucune catégorie sur la partie {evaluated_on}.")
     else:

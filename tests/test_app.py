@@ -595,7 +595,7 @@ def _batch(content: bytes, name: str = "produits.csv"):
 
 
 def test_batch_csv_gives_the_cli_columns():
-    from eshoppye import app_state
+    from eshoppye import app_models
     from eshoppye.predict import predict_table
     from eshoppye.products import read_products
 
@@ -606,7 +606,7 @@ def test_batch_csv_gives_the_cli_columns():
     at = _batch(csv)
     assert not _errors(at)
     shown = at.dataframe[-1].value
-    expected = predict_table(app_state.load_app_models().models, read_products(csv, "produits.csv"))
+    expected = predict_table(app_models.load_app_models().models, read_products(csv, "produits.csv"))
     assert list(shown.columns) == list(expected.columns)
     assert {"prdtypecode", "category", "confidence", "decided_by"} <= set(shown.columns)
     assert len(shown) == 3
@@ -647,19 +647,19 @@ def test_classifier_without_models(tmp_path, monkeypatch):
 
 
 def test_confusion_bars_and_chip_titles():
-    from eshoppye import app_views
+    from eshoppye import app_views, model_views
     from eshoppye.categories import CODES
 
     cm = [[0] * 27 for _ in CODES]
     cm[0][0], cm[0][1] = 8, 2       # 20 % of class 0 go to class 1
     cm[2][2], cm[2][3] = 1, 3       # 75 % of class 2 go to class 3 (fewer products, larger share)
     cm[4][5] = 1                    # 100 % of a single product
-    bars = app_views.confusion_bars(cm, CODES, k=2)
+    bars = model_views.confusion_bars(cm, CODES, k=2)
     assert list(bars["share"]) == [1.0, 0.75] and list(bars["count"]) == [1, 3]
     assert bars["share_fr"][1] == "75,0\u202f%" and "<br>→ " in bars["pair"][0]
-    assert app_views.confusion_bars([[1]], CODES).empty
-    assert app_views.short_label(2583) == "2583 · piscine et spa"
-    assert len(app_views.short_label(1300, 10).split(" · ", 1)[1]) == 10
+    assert model_views.confusion_bars([[1]], CODES).empty
+    assert model_views.short_label(2583) == "2583 · piscine et spa"
+    assert len(model_views.short_label(1300, 10).split(" · ", 1)[1]) == 10
     assert app_views.chip_title("Manette sans fil pour PS4 Dualshock noire") == "Manette sans fil pour PS4…"
     assert app_views.chip_title("Court") == "Court"
     assert len(app_views.chip_title("x" * 80)) == 27
@@ -668,7 +668,7 @@ def test_confusion_bars_and_chip_titles():
 def test_explore_helpers_on_a_tiny_frame():
     import numpy as np
 
-    from eshoppye import app_views, explore
+    from eshoppye import explore, model_views
 
     frame = pd.DataFrame({"designation": ["piscine hors sol", "piscine ronde", "manette ps4", "manette xbox"],
                           "description": ["", "<b>bâche</b>", "", ""], "productid": [1, 2, 3, 4],
@@ -680,7 +680,7 @@ def test_explore_helpers_on_a_tiny_frame():
     assert total == 2 and pages == 2 and len(rows) == 1
     cm = np.eye(27, dtype=int)
     cm[0, 1] = 5
-    assert app_views.confused_pairs(cm.tolist())[0]["count"] == 5
+    assert model_views.confused_pairs(cm.tolist())[0]["count"] == 5
 
 
 def test_batch_progress_slices_give_the_same_table():

@@ -1,4 +1,4 @@
-"""The app's two loading stages (:mod:`eshoppye.app_state`): the text models first, so the
+"""The app's two loading stages (:mod:`eshoppye.app_models`): the text models first, so the
 Classifier page answers a title within seconds, and the image stack when a photo is first given.
 
 Run in a fresh interpreter on the bundled models, so that what the text stage imports is seen."""
@@ -17,11 +17,11 @@ MODELS = os.environ.get("ESHOPPYE_TEST_APP_MODELS") or str(ROOT / "models")
 SCRIPT = r"""
 import json, sys
 from pathlib import Path
-from eshoppye import app_state
+from eshoppye import app_models
 from eshoppye.predict import classify_product
 
 seen = []
-text = app_state.load_app_models(lambda f, m: seen.append((f, m)), stage="text")
+text = app_models.load_app_models(lambda f, m: seen.append((f, m)), stage="text")
 out = {"text_models": sorted(text.models), "pending": text.pending, "partial": text.partial,
        "complete_text": text.complete, "progress_fr": [m for _, m in seen],
        "fractions": [f for f, _ in seen],
@@ -30,7 +30,7 @@ out = {"text_models": sorted(text.models), "pending": text.pending, "partial": t
 title = "Manette sans fil pour PS4 Dualshock noire"
 r_text = classify_product(text.models, title, "")
 out["text_decision"] = [r_text.code, r_text.decided_by, r_text.confidence, r_text.fusion_inputs]
-full = app_state.complete_app_models(text)
+full = app_models.complete_app_models(text)
 out["full_models"] = sorted(full.models)
 out["complete_full"] = full.complete
 out["loaded_now"] = full.loaded_now
@@ -41,14 +41,14 @@ out["same_objects"] = [n for n in text.models if full.models.get(n) is text.mode
 photo = str(sorted(Path("data/sample/images").rglob("*.jpg"))[0])
 r_full_text = classify_product(full.models, title, "")
 r_full_photo = classify_product(full.models, title, "", photo)
-every = app_state.load_app_models(stage="all")
+every = app_models.load_app_models(stage="all")
 r_all_text = classify_product(every.models, title, "")
 r_all_photo = classify_product(every.models, title, "", photo)
 out["full_text"] = [r_full_text.code, r_full_text.decided_by, r_full_text.confidence]
 out["all_text"] = [r_all_text.code, r_all_text.decided_by, r_all_text.confidence]
 out["full_photo"] = [r_full_photo.code, r_full_photo.decided_by, r_full_photo.confidence, sorted(r_full_photo.per_model)]
 out["all_photo"] = [r_all_photo.code, r_all_photo.decided_by, r_all_photo.confidence, sorted(r_all_photo.per_model)]
-out["again"] = app_state.complete_app_models(full) is full
+out["again"] = app_models.complete_app_models(full) is full
 print("RESULT" + json.dumps(out))
 """
 
@@ -96,7 +96,7 @@ def test_text_stage_first_then_the_image_stack():
 def test_needs_image_stack():
     import pandas as pd
 
-    from eshoppye.app_state import needs_image_stack
+    from eshoppye.app_models import needs_image_stack
 
     assert not needs_image_stack(pd.DataFrame({"designation": ["a"]}))
     assert not needs_image_stack(pd.DataFrame({"designation": ["a"], "image_path": [""]}))
@@ -118,13 +118,13 @@ def test_a_broken_image_model_leaves_the_text_decision_working(tmp_path):
     weights.write_bytes(weights.read_bytes()[:-10] + b"0123456789")
     script = (
         "import json\n"
-        "from eshoppye import app_state\n"
+        "from eshoppye import app_models\n"
         "from eshoppye.predict import classify_product\n"
-        "text = app_state.load_app_models(stage='text')\n"
-        "full = app_state.complete_app_models(text)\n"
+        "text = app_models.load_app_models(stage='text')\n"
+        "full = app_models.complete_app_models(text)\n"
         "r = classify_product(full.models, 'Manette sans fil pour PS4 Dualshock noire', '')\n"
         "print('RESULT' + json.dumps({'models': sorted(full.models), 'problems': full.problems,\n"
-        "    'partial': full.partial, 'again': app_state.complete_app_models(full) is full,\n"
+        "    'partial': full.partial, 'again': app_models.complete_app_models(full) is full,\n"
         "    'decided_by': r.decided_by, 'code': r.code}))\n")
     env = dict(os.environ, ESHOPPYE_MODELS_DIR=str(models), TF_CPP_MIN_LOG_LEVEL="2")
     env.pop("ESHOPPYE_MANIFEST", None)

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS = [
     ("entry points", ["eshoppye.cli", "eshoppye.cli_models", "eshoppye.cli_reviews", "eshoppye.__main__"]),
     ("stages", ["eshoppye.train", "eshoppye.evaluate", "eshoppye.predict", "eshoppye.explore",
-                "eshoppye.app_state", "eshoppye.app_views", "eshoppye.batch", "eshoppye.explain"]),
+                "eshoppye.app_state", "eshoppye.app_models", "eshoppye.app_views", "eshoppye.model_views", "eshoppye.batch", "eshoppye.explain"]),
     ("registry", ["eshoppye.registry"]),
     ("storage", ["eshoppye.review"]),
     ("models", ["eshoppye.models"]),

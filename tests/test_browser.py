@@ -93,7 +93,7 @@ def _app_env(cache: Path) -> dict:
 def expected(tmp_path_factory):
     """A sample product of the test split with an image, and the library's own decision for it
     (computed before the server starts so that the timings only measure the app)."""
-    from eshoppye import app_state
+    from eshoppye import app_models
     from eshoppye.data import load_dataset, split_dataset
     from eshoppye.predict import classify_product
 
@@ -105,7 +105,7 @@ def expected(tmp_path_factory):
         ds = load_dataset(os.environ.get("ESHOPPYE_DATA_DIR") or ROOT / "data" / "sample")
         test = ds.frame.iloc[split_dataset(ds.labels)["test"]]
         row = test[test["image_path"] != ""].iloc[0]
-        models = app_state.load_app_models().models
+        models = app_models.load_app_models().models
         result = classify_product(models, row["designation"], "", Path(row["image_path"]).read_bytes())
     finally:
         os.environ.clear()
