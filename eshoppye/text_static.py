@@ -24,6 +24,9 @@ META = "\u2581"  # SentencePiece word-start marker
 FORMAT = 1
 _WORD_RE = re.compile(r"[^\W_]+")
 _CACHE_LIMIT = 500_000  # words whose row ids are remembered
+#: A longer "word" (a run of letters and digits: keyboard noise, a pasted hash or base64) carries
+#: no meaning and would otherwise weigh as dozens of subword pieces: it contributes nothing.
+MAX_WORD_CHARS = 40
 
 
 def table_paths(directory: Path | str | None = None, name: str = TABLE_NAME) -> tuple[Path, Path]:
@@ -102,7 +105,9 @@ class StaticEncoder:
         rows = self._rows.get(word)
         if rows is None:
             i = self._words.get(word)
-            if i is not None:
+            if len(word) > MAX_WORD_CHARS:
+                rows = ()
+            elif i is not None:
                 rows = (i,)
             else:
                 rows = tuple(self._pieces[p] for p in self._segmenter.segment(word)

@@ -131,6 +131,15 @@ def test_unknown_words_fall_back_to_pieces():
     assert enc.encode(["xqzwtrottinettezz"]).any()  # pieces alone still give a vector
 
 
+def test_an_overlong_word_weighs_nothing():
+    """Keyboard noise or a pasted hash would weigh as dozens of pieces and drown the title."""
+    enc = default_encoder()
+    base = enc.encode(["pompe à chaleur pour piscine hors sol"])
+    noisy = enc.encode(["pompe à chaleur pour piscine hors sol " + "x" * 400 + " " + "ab12" * 20])
+    np.testing.assert_allclose(noisy, base, atol=1e-6)
+    assert enc.tokens("x" * 41) == [] and enc.tokens("x" * 40) != []
+
+
 def test_vectors_are_deterministic_and_batch_independent(products):
     from eshoppye.text import encoder_text
 

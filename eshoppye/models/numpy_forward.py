@@ -59,7 +59,9 @@ def read_keras_weights(path: Path | str) -> Weights:
                 out[str(name)] = _vars(group)
             return out
     except (OSError, KeyError, ValueError) as exc:
-        raise EshoppyeError(f"{path}: poids Keras illisibles ({exc.__class__.__name__})") from None
+        # a ValueError: the model loader (models.base.load_model) reports it in one line naming
+        # the model's folder, as for any other refused or damaged file
+        raise ValueError(f"{Path(path).name}: poids Keras illisibles ({exc.__class__.__name__})") from None
 
 
 def net_weights(net) -> Weights:
