@@ -126,7 +126,7 @@ class Session:
         a.id, a.string_value = self.ids["clf_title"], title
         b.id, b.trigger_value = self.ids["clf_go"], True
         seconds, texts = await self.run([a, b])
-        return seconds, any("décidée par" in t for t in texts)
+        return seconds, any("Décision prise" in t for t in texts)  # the result card (pages/classifier.py)
 
 
 async def one_user(ws_url: str, k: int, rounds: int, start: asyncio.Event, out: list, errors: list,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import os
 import re
+import sys
 import threading
 import time
 from pathlib import Path
@@ -41,6 +42,10 @@ def _stop_pages_discovery() -> None:
 
 
 _stop_pages_discovery()
+# Twenty sessions' script threads share one interpreter lock with the server's event loop, which
+# answers the health check and streams every page: a 1 ms switch interval (default 5 ms) lets the
+# loop in five times as often (20 users: health check max 1.3 s -> see bench/bench_load.py).
+sys.setswitchinterval(0.001)
 KIND_FR = {"text": "texte", "image": "image", "fusion": "fusion"}
 MODEL_BLURB = {
     "text-tfidf": "TF-IDF mots + caractères du titre et de la description, SVM linéaire (LinearSVC) ; probabilités : softmax des scores à température ajustée",
