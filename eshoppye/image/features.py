@@ -203,6 +203,8 @@ class FeatureCache:
         out = np.full((n, FEATURE_DIM), np.nan, dtype=np.float32)
         row_errors: list[str | None] = [None] * n
         todo: list[tuple[int, bytes, bool]] = []  # (row, content key, persist on disk)
+        first_row: dict[bytes, int] = {}  # content key -> the row of todo that computes it
+        copies: list[tuple[int, int]] = []  # (row, row whose features it takes): same picture
         cached = 0
         for row, (p, i) in enumerate(zip(paths, ids)):
             if p is None or not str(p):
@@ -219,6 +221,10 @@ class FeatureCache:
                 out[row] = hit
                 cached += 1
                 continue
+            if key in first_row:  # the same picture again (a catalogue reuses photos): once
+                copies.append((row, first_row[key]))
+                continue
+            first_row[key] = row
             todo.append((row, key, use_cache and (persist_all or _valid_id(i) is not None)))
 
         computed = 0
@@ -277,6 +283,8 @@ class FeatureCache:
                 self._write_shard(pending_keys, np.stack(pending_feats))
             if bar is not None:
                 bar.close()
+        for row, src in copies:
+            out[row], row_errors[row] = out[src], row_errors[src]
         failed = int(np.isnan(out).any(axis=1).sum())
         errors = [e for e in row_errors if e]
         return FeatureResult(out, failed=failed, computed=computed, cached=cached, errors=errors,
