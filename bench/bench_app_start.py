@@ -26,14 +26,15 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from app_server import free_port, rss_mb, settle, stop, streamlit_command, wait_health  # noqa: E402 - bench/app_server.py
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("ESHOPPYE_CHROMIUM", "/usr/bin/chromium")
@@ -42,42 +43,6 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-dev-shm-usage"]
 TITLE = "Manette sans fil pour PS4 Dualshock noire"
 TITLE_FIELD = "Titre du produit (designation)"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _children(pid: int) -> list[int]:
-    out = []
-    try:
-        for t in Path(f"/proc/{pid}/task").iterdir():
-            kids = Path(f"/proc/{pid}/task/{t.name}/children")
-            if kids.exists():
-                out += [int(c) for c in kids.read_text().split()]
-    except (OSError, ValueError):
-        pass
-    return out
-
-
-def rss_mb(pid: int) -> float:
-    """RSS of ``pid`` and its children, in MB (from /proc)."""
-    total, todo, seen = 0, [pid], set()
-    while todo:
-        p = todo.pop()
-        if p in seen:
-            continue
-        seen.add(p)
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-        todo += _children(p)
-    return total / 1024
 
 
 def tensorflow_mapped(pid: int) -> bool:
@@ -96,45 +61,22 @@ def sample_photo() -> Path:
     return images[0]
 
 
-def wait_health(url: str, proc: subprocess.Popen, timeout: float = 180.0) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if proc.poll() is not None:
-            sys.exit(f"streamlit s'est arrêté (code {proc.returncode})")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    sys.exit("streamlit n'a pas répondu à temps")
-
-
-def settle(page, timeout: float = 300_000) -> None:
-    """Wait until Streamlit has finished running the script."""
-    page.wait_for_timeout(300)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.match(/Running|Stop/)",
-        timeout=timeout)
-
-
 def one_run(browser, photo: Path, tmp: Path) -> dict[str, float | bool]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = dict(os.environ)
     env["ESHOPPYE_CACHE"] = str(tmp / "cache")  # empty: a cold start
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-           "--server.port", str(port), "--server.address", "127.0.0.1",
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    cmd = streamlit_command(sys.executable, port)
     row: dict[str, float | bool] = {}
     log = open(tmp / "streamlit.log", "wb")
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        wait_health(url, proc)
+        try:
+            wait_health(url, proc)
+        except RuntimeError as exc:
+            sys.exit(str(exc))
         row["health_s"] = time.monotonic() - t0
         ctx = browser.new_context(viewport={"width": 1440, "height": 900}, locale="fr-FR")
         page = ctx.new_page()
@@ -169,12 +111,7 @@ def one_run(browser, photo: Path, tmp: Path) -> dict[str, float | bool]:
         row["tf_after_photo"] = tensorflow_mapped(proc.pid)
         ctx.close()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
         log.close()
     return row
 

@@ -18,7 +18,6 @@ import argparse
 import asyncio
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,40 +25,14 @@ import time
 import urllib.request
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from app_server import free_port, rss_mb  # noqa: E402 - bench/app_server.py
+
 ROOT = Path(__file__).resolve().parent.parent
 TITLES = ["Manette sans fil pour PS4 noire", "Pompe à chaleur piscine 9 kW", "Peluche ours brun 30 cm",
           "Croquettes pour chat stérilisé 10 kg", "Tondeuse à gazon thermique 46 cm",
           "Harry Potter à l'école des sorciers poche", "Lot de 4 coussins déhoussables",
           "Figurine Funko Pop Batman", "Lampe de chevet LED tactile", "Perceuse visseuse sans fil 18 V"]
-
-
-def free_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def rss_mb(pid: int) -> float:
-    """RSS of ``pid`` and its children, in MB (from /proc)."""
-    total, todo, seen = 0, [pid], set()
-    while todo:
-        p = todo.pop()
-        if p in seen:
-            continue
-        seen.add(p)
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-            for t in Path(f"/proc/{p}/task").iterdir():
-                kids = Path(f"/proc/{p}/task/{t.name}/children")
-                if kids.exists():
-                    todo += [int(c) for c in kids.read_text().split()]
-        except (OSError, ValueError):
-            pass
-    return total / 1024
 
 
 def health(url: str, timeout: float = 30.0) -> float:

@@ -13,14 +13,13 @@ Skipped with a clear reason when chromium or the Python ``playwright`` package i
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -42,25 +41,15 @@ METRICS = os.environ.get("ESHOPPYE_TEST_APP_METRICS", "")
 pytestmark = pytest.mark.slow
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _load_app_server():
+    """bench/app_server.py, the one place that starts, waits for and measures a local server."""
+    spec = importlib.util.spec_from_file_location("app_server", ROOT / "bench" / "app_server.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def _wait_health(url: str, proc: subprocess.Popen, timeout: float = 120.0) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if proc.poll() is not None:
-            raise AssertionError(f"streamlit s'est arrêté (code {proc.returncode})")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError("streamlit n'a pas répondu à temps")
+APP_SERVER = _load_app_server()
 
 
 @pytest.fixture(scope="module")
@@ -116,36 +105,24 @@ def expected(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    port = _free_port()
+    port = APP_SERVER.free_port()
     env = _app_env(tmp_path_factory.mktemp("appcache"))
     log = tmp_path_factory.mktemp("applog") / "streamlit.log"
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-           "--server.port", str(port), "--server.address", "127.0.0.1",
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    cmd = APP_SERVER.streamlit_command(sys.executable, port)
     t0 = time.monotonic()
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_health(url, proc)
+        APP_SERVER.wait_health(url, proc, timeout=120.0)
         yield {"url": url, "t0": t0, "env": env, "log": log, "proc": proc}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        APP_SERVER.stop(proc)
 
 
 def _settle(page, timeout: float = 90_000) -> None:
-    """Wait until Streamlit has finished running the script (no 'running' indicator)."""
-    page.wait_for_timeout(300)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.match(/Running|Stop/)",
-        timeout=timeout)
-    page.wait_for_timeout(500)
+    """Wait until Streamlit has finished running the script, then half a second for drawing."""
+    APP_SERVER.settle(page, timeout, after_ms=500)
 
 
 def _no_exception(page) -> None:
