@@ -133,6 +133,21 @@ def _resolve(item: dict[str, Any], progress: ProgressFn, lo: float, hi: float) -
     return Path(item["path"])
 
 
+def _resolve_all(items: list[dict[str, Any]], progress: ProgressFn, problems: list[str]) -> list[dict[str, Any]]:
+    """Resolve ``items`` one after the other over the first half of the progress bar; the ones that
+    fail are named in ``problems`` and left out of the returned list."""
+    ok = []
+    for i, it in enumerate(items):
+        lo = 0.5 * i / max(len(items), 1)
+        progress(lo, f"modèle {it['name']} ({ORIGIN_LABELS.get(it['origin'], it['origin'])})")
+        try:
+            _resolve(it, progress, lo, 0.5 * (i + 1) / max(len(items), 1))
+            ok.append(it)
+        except EshoppyeError as exc:
+            problems.append(f"{it['name']}: {exc}")
+    return ok
+
+
 def _fuses_text(item: dict[str, Any], text_names: set[str]) -> bool:
     """True for a fusion model that combines other models, at least one of them a text model
     (it can decide on a title alone); False for one that reads the photo itself."""
@@ -211,15 +226,7 @@ def load_app_models(progress: ProgressFn | None = None, stage: str = "all") -> L
     now, later = [], []
     for it in items:
         (now if stage == "all" or _item_kind(it) in ("text", "fusion", "") else later).append(it)
-    for i, it in enumerate(now):  # resolve (download) only what this stage loads
-        lo = 0.5 * i / max(len(now), 1)
-        progress(lo, f"modèle {it['name']} ({ORIGIN_LABELS.get(it['origin'], it['origin'])})")
-        try:
-            _resolve(it, progress, lo, 0.5 * (i + 1) / max(len(now), 1))
-        except EshoppyeError as exc:
-            problems.append(f"{it['name']}: {exc}")
-            it["failed"] = True
-    now = [it for it in now if not it.get("failed")]
+    now = _resolve_all(now, progress, problems)  # resolve (download) only what this stage loads
     partial: set[str] = set()
     if stage == "text":
         text_names = {it["name"] for it in now if _item_kind(it) == "text"}
@@ -278,15 +285,7 @@ def complete_app_models(loaded: LoadedModels, progress: ProgressFn | None = None
     t0 = time.perf_counter()
     problems = list(loaded.problems)
     later = [dict(it) for it in loaded._later]
-    for i, it in enumerate(later):
-        lo = 0.5 * i / max(len(later), 1)
-        progress(lo, f"modèle {it['name']} ({ORIGIN_LABELS.get(it['origin'], it['origin'])})")
-        try:
-            _resolve(it, progress, lo, 0.5 * (i + 1) / max(len(later), 1))
-        except EshoppyeError as exc:
-            problems.append(f"{it['name']}: {exc}")
-            it["failed"] = True
-    later = [it for it in later if not it.get("failed")]
+    later = _resolve_all(later, progress, problems)
     models = {n: m for n, m in loaded.models.items() if n not in loaded.partial}
     info = [row for row in loaded.info if row["name"] not in loaded.partial]
     again = [{"name": row["name"], "kind": row["kind"], "version": row["version"], "origin": row["origin"],
