@@ -30,8 +30,8 @@ def write_challenge_dir(root: Path, n_per_class: int = 3, codes=(10, 2280, 2583)
     if images:
         d = root / "images" / "image_train"
         d.mkdir(parents=True)
-        for r, code in zip(rows, labels):
-            Image.new("RGB", (16, 16), (code % 255, 80, 160)).save(
+        for j, (r, code) in enumerate(zip(rows, labels)):  # one colour per code, a distinct picture per product
+            Image.new("RGB", (16, 16), (code % 255, (40 + 16 * j) % 256, 160)).save(
                 d / f"image_{r['imageid']}_product_{r['productid']}.jpg")
     return root
 
