@@ -78,3 +78,24 @@ def test_out_of_fold_probabilities_are_held_out():
 
     train_acc = _acc(create("text-tfidf").fit(frame, y).predict_proba(frame), y)
     assert train_acc > 0.95 and _acc(oof, y) < 0.2  # random words: nothing to learn held-out
+
+
+def test_large_training_sets_use_three_folds(monkeypatch):
+    """From MANY_ROWS rows, the out-of-fold pass refits every base 3 times instead of 5, and the
+    model records the folds it was fitted with; the sample catalogue keeps 5."""
+    import eshoppye.models.fusion as fusion
+
+    probas, y = _fake_probas(n=300)
+    seen = []
+
+    def fake_oof(names, frame, yy, n_splits=5, progress=True):
+        seen.append(n_splits)
+        return probas
+
+    monkeypatch.setattr(fusion, "oof_probas", fake_oof)
+    frame = pd.DataFrame({"designation": ["x"] * len(y), "description": [""] * len(y)})
+    small = LateFusionModel().fit(frame, y, progress=False)
+    monkeypatch.setattr(fusion, "MANY_ROWS", 200)
+    large = LateFusionModel().fit(frame, y, progress=False)
+    assert seen == [5, 3]
+    assert small.params["n_splits"] == 5 and large.params["n_splits"] == 3
