@@ -272,6 +272,18 @@ def test_modeles_page_without_or_with_corrupt_metrics(tmp_path, monkeypatch):
     assert any("métriques" in e for e in _errors(at))
 
 
+def _modeles_with(data: dict, tmp_path, monkeypatch):
+    """The Modèles page run on the metrics ``data`` (written to a file the app is pointed at)."""
+    import json
+
+    path = tmp_path / "metrics.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setenv("ESHOPPYE_METRICS", str(path))
+    at = _app("modeles")
+    _ok(at)
+    return at
+
+
 def test_modeles_page_shows_the_original_families_group(tmp_path, monkeypatch):
     import json
 
@@ -283,11 +295,7 @@ def test_modeles_page_shows_the_original_families_group(tmp_path, monkeypatch):
         data["models"].setdefault(name, {**some, "name": name, "kind": "text", "weighted_f1": 0.5 + i / 100})
     data["models"]["text-gru"]["dev"] = {"weighted_f1": 0.4321}
     data["models"]["text-lstm"].pop("dev", None)
-    path = tmp_path / "metrics.json"
-    path.write_text(json.dumps(data), encoding="utf-8")
-    monkeypatch.setenv("ESHOPPYE_METRICS", str(path))
-    at = _app("modeles")
-    _ok(at)
+    at = _modeles_with(data, tmp_path, monkeypatch)
     assert any("Modèles d'origine" in s.value for s in at.subheader)
     text = " ".join(m.value for m in at.markdown)
     assert "0,777" in text and "VGG16" in text and "Pourquoi les remplaçants gagnent" in text
@@ -315,11 +323,7 @@ def test_modeles_page_reliability_of_the_decision(tmp_path, monkeypatch):
         "n": 370, "ece": 0.118, "threshold": 0.5,
         "bins": [{"low": lo, "high": hi, "n": n, "confidence": c, "accuracy": a} for lo, hi, n, c, a in bins],
         "sure": {"n": 247, "accuracy": 0.9149}, "uncertain": {"n": 123, "accuracy": 0.5041}}
-    path = tmp_path / "metrics.json"
-    path.write_text(json.dumps(data), encoding="utf-8")
-    monkeypatch.setenv("ESHOPPYE_METRICS", str(path))
-    at = _app("modeles")
-    _ok(at)
+    at = _modeles_with(data, tmp_path, monkeypatch)
     sentence = ("Sur le jeu de développement (titres seuls), quand la décision annonce au moins 50\u202f%, elle a "
                 "raison dans 91\u202f% des cas (247 annonces) ; en dessous (marquée incertaine), dans 50\u202f% des "
                 "cas (123 annonces).")
@@ -350,11 +354,7 @@ def test_modeles_page_without_original_families(tmp_path, monkeypatch):
 
     data = json.loads(Path(METRICS).read_text(encoding="utf-8"))
     data["models"] = {n: e for n, e in data["models"].items() if n not in ORIGINAL_MODELS}
-    path = tmp_path / "metrics.json"
-    path.write_text(json.dumps(data), encoding="utf-8")
-    monkeypatch.setenv("ESHOPPYE_METRICS", str(path))
-    at = _app("modeles")
-    _ok(at)
+    at = _modeles_with(data, tmp_path, monkeypatch)
     assert any("--models seed" in i.value for i in at.info)
 
 
