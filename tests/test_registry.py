@@ -19,13 +19,14 @@ import threading
 import time
 import zipfile
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import numpy as np
 import pytest
 import requests
+from loopback import LoopbackServer
 
 from eshoppye import registry
 from eshoppye.cli import main
@@ -59,7 +60,7 @@ def make_model(directory: Path, name: str = "text-fake", version: str = "1.0.0",
     return directory
 
 
-class Server:
+class Server(LoopbackServer):
     """Loopback HTTP server whose routes map a path to (kind, payload)."""
 
     def __init__(self):
@@ -113,18 +114,7 @@ class Server:
                 self.end_headers()
                 self.wfile.write(body)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self.thread.start()
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(Handler)
 
 
 @pytest.fixture

@@ -1,20 +1,20 @@
 """Hostile servers (issue 11, items 15-16): a trickling or stalled server is "serveur trop lent"
 within the deadline, a busy lock is announced and bounded, every redirect obeys the https rule.
-Loopback servers only, as in tests/test_registry.py."""
+Loopback servers only (tests/loopback.py), as in tests/test_registry.py."""
 
 from __future__ import annotations
 
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
+from loopback import LoopbackServer
 
 from eshoppye.registry import sources
 from eshoppye.registry.sources import SourceError, gdown_fetch
 
 
-class Hostile:
+class Hostile(LoopbackServer):
     def __init__(self, behaviour: dict):
         self.hits: list[str] = []
         hostile = self
@@ -56,17 +56,7 @@ class Hostile:
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.port = self.httpd.server_address[1]
-        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(Handler)
 
 
 @pytest.fixture
